@@ -1,0 +1,69 @@
+# Two commands (README "Quick start"): `make demo` and `make test`. Both install what is missing
+# (tools/install-deps, Debian packages only) and build with CMake + Ninja.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: all build demo test test-fast test-asan bench fuzz golden clean deps
+
+all: build
+
+deps:
+	tools/install-deps build
+
+$(BUILD)/build.ninja:
+	tools/install-deps build
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
+
+build: $(BUILD)/build.ninja
+	tools/install-deps build
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The kiosk in a window with simulated devices and the sample catalog. Without a display (SSH,
+# CI) it runs on a virtual X server; add ARGS=--landscape or ARGS=--elderly.
+demo: build
+	tools/install-deps demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  $(BUILD)/kiosk/kiosk --config assets/config/demo.json $(ARGS); \
+	else \
+	  echo "make demo: no display found; running on a virtual X server (xvfb-run). Ctrl-C stops it."; \
+	  xvfb-run -a -s "-screen 0 1920x1920x24" $(BUILD)/kiosk/kiosk --config assets/config/demo.json $(ARGS); \
+	fi
+
+# Every test through ctest, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: test-fast test-asan
+
+test-fast: build
+	tools/install-deps test
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+
+test-asan:
+	tools/install-deps test
+	@[ -f $(ASAN_BUILD)/build.ninja ] || cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) --timeout 900 -LE no-sanitizer
+
+# Re-generate the golden screenshots (only on purpose; review the PNGs before committing).
+golden: build
+	KIOSK_UPDATE_GOLDEN=1 ctest --test-dir $(BUILD) -L screens --output-on-failure -j $(JOBS)
+
+# Benchmarks (not tests): start-up, frame time, text rendering, memory, next to headless Chromium.
+bench: build
+	tools/install-deps bench
+	tools/bench/run $(BUILD)
+
+# libFuzzer builds (clang) of every parser's fuzz target, each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	tools/install-deps build
+	@[ -f build-fuzz/build.ninja ] || CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DKIOSK_FUZZ=ON -DKIOSK_SANITIZE=ON
+	cmake --build build-fuzz -j $(JOBS)
+	for target in build-fuzz/tests/fuzz/*_fuzz; do \
+	  name=$$(basename $$target _fuzz); mkdir -p build-fuzz/corpus/$$name; \
+	  $$target -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$name tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -1,0 +1,441 @@
+#include "kiosk/app/app.h"
+
+#include <algorithm>
+
+#include "kiosk/core/log.h"
+
+namespace kiosk {
+namespace {
+
+constexpr Milliseconds frame_interval = 16;  // animation frames while something moves
+
+ui::Display display_from(const Config& config) {
+  return {config.display_width, config.display_height, config.pixels_per_inch};
+}
+
+const char* device_key(hal::DeviceClass device) {
+  switch (device) {
+    case hal::DeviceClass::card_reader: return "device.card_reader";
+    case hal::DeviceClass::face_camera: return "device.face_camera";
+    case hal::DeviceClass::document_camera: return "device.document_camera";
+    case hal::DeviceClass::receipt_printer: return "device.receipt_printer";
+    case hal::DeviceClass::document_printer: return "device.document_printer";
+  }
+  return "device.unknown";
+}
+
+}  // namespace
+
+App::App(Dependencies dependencies)
+    : config_(std::move(dependencies.config)),
+      strings_(std::move(dependencies.strings)),
+      atlas_(std::move(dependencies.atlas)),
+      clock_(dependencies.clock),
+      devices_(dependencies.devices),
+      screens_(dependencies.screens),
+      display_(display_from(config_)),
+      theme_(config_.elderly_mode ? ui::Theme::elderly(display_) : ui::Theme::standard(display_)),
+      canvas_(display_.width, display_.height),
+      statuses_(5) {
+  strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
+}
+
+App::~App() {
+  // Device threads may still call the listeners; detach them before the app goes away.
+  auto detach = [](auto& device) {
+    if (device) device->set_listener(nullptr);
+  };
+  detach(devices_->card_reader);
+  detach(devices_->face_camera);
+  detach(devices_->document_camera);
+  detach(devices_->receipt_printer);
+  detach(devices_->document_printer);
+  session_.wipe();
+}
+
+void App::start() {
+  attach_device_listeners();
+  load_catalog();
+  stack_.clear();
+  stack_.push_back(screens_->attract());
+  last_input_ = now();
+  rebuild();
+}
+
+void App::load_catalog() {
+  // Disk read and parse happen off the UI thread; the attract screen shows meanwhile.
+  const auto path = config_.assets_dir / config_.catalog_file;
+  auto result = std::make_shared<std::optional<Result<catalog::Catalog>>>();
+  run_in_background([path, result] { result->emplace(catalog::load_catalog(path)); },
+                    [this, result] {
+                      auto& loaded = **result;
+                      if (loaded.ok()) {
+                        catalog_ = std::make_shared<catalog::Catalog>(loaded.release_value());
+                        search_index_ = std::make_unique<catalog::SearchIndex>(*catalog_);
+                        catalog_error_.clear();
+                        log::info("catalog", "loaded version " + catalog_->version + ", " +
+                                                 std::to_string(catalog_->items.size()) + " items");
+                      } else {
+                        catalog_error_ = loaded.error().message;
+                        log::error("catalog", catalog_error_);
+                      }
+                      rebuild();
+                    });
+}
+
+void App::attach_device_listeners() {
+  auto attach = [this](auto& device, hal::DeviceClass device_class) {
+    if (!device) return;
+    statuses_[static_cast<std::size_t>(device_class)] = device->status();
+    device->set_listener([this](const hal::DeviceEvent& event) { post([this, event] { handle_device_event(event); }); });
+  };
+  attach(devices_->card_reader, hal::DeviceClass::card_reader);
+  attach(devices_->face_camera, hal::DeviceClass::face_camera);
+  attach(devices_->document_camera, hal::DeviceClass::document_camera);
+  attach(devices_->receipt_printer, hal::DeviceClass::receipt_printer);
+  attach(devices_->document_printer, hal::DeviceClass::document_printer);
+}
+
+void App::handle_device_event(const hal::DeviceEvent& event) {
+  const auto index = static_cast<std::size_t>(event.device);
+  const bool changed = statuses_[index].state != event.status.state;
+  statuses_[index] = event.status;
+  if (!stack_.empty()) stack_.back()->on_device_event(*this, event);
+  if (changed) rebuild();  // notices on screen follow the device state
+}
+
+std::vector<DeviceNotice> App::device_notices() const {
+  std::vector<DeviceNotice> notices;
+  for (std::size_t i = 0; i < statuses_.size(); ++i) {
+    const auto state = statuses_[i].state;
+    // A terminal without a device class is configured that way; that is no fault.
+    if (!devices_->get(static_cast<hal::DeviceClass>(i))) continue;
+    if (state == hal::DeviceState::online || state == hal::DeviceState::busy) continue;
+    notices.push_back({static_cast<hal::DeviceClass>(i), statuses_[i]});
+  }
+  return notices;
+}
+
+// --- navigation --------------------------------------------------------------------------------
+
+void App::push(std::unique_ptr<Screen> screen) {
+  if (!session_.active && screen->in_session()) session_.begin(now());
+  log::info("app", "screen " + screen->name());
+  stack_.push_back(std::move(screen));
+  rebuild();
+}
+
+void App::back() {
+  if (stack_.size() <= 1) return;
+  retired_.push_back(std::move(stack_.back()));
+  stack_.pop_back();
+  if (!stack_.back()->in_session()) {
+    end_session();
+    return;
+  }
+  rebuild();
+}
+
+void App::go_home() {
+  while (stack_.size() > 1 && stack_.back()->name() != "home") {
+    retired_.push_back(std::move(stack_.back()));
+    stack_.pop_back();
+  }
+  if (stack_.back()->name() != "home") push(screens_->home());
+  rebuild();
+}
+
+void App::end_session() {
+  log::info("app", "session ended");
+  session_.wipe();
+  warning_deadline_.reset();
+  close_dialog();
+  for (auto& screen : stack_) retired_.push_back(std::move(screen));
+  stack_.clear();
+  stack_.push_back(screens_->attract());
+  // The next citizen starts in the terminal's default mode and language.
+  theme_ = config_.elderly_mode ? ui::Theme::elderly(display_) : ui::Theme::standard(display_);
+  strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
+  rebuild();
+}
+
+void App::show_dialog(std::string title, std::string message, std::vector<ui::DialogButton> buttons) {
+  if (dialog_) retired_dialog_ = std::move(dialog_);
+  dialog_ = ui::make_dialog(theme_, std::move(title), std::move(message), std::move(buttons));
+  router_.reset();
+  needs_layout_ = true;
+}
+
+void App::close_dialog() {
+  if (!dialog_) return;
+  retired_dialog_ = std::move(dialog_);
+  router_.reset();
+  needs_layout_ = true;
+}
+
+void App::rebuild() {
+  needs_build_ = true;
+  router_.reset();
+}
+
+void App::run_in_background(std::function<void()> job, std::function<void()> done) {
+  worker_.post([this, job = std::move(job), done = std::move(done)]() mutable {
+    job();
+    post(std::move(done));
+  });
+}
+
+void App::set_elderly_mode(bool on) {
+  if (theme_.elderly_mode() == on) return;
+  theme_ = on ? ui::Theme::elderly(display_) : ui::Theme::standard(display_);
+  log::info("app", on ? "elderly mode on" : "elderly mode off");
+  close_dialog();
+  rebuild();
+}
+
+void App::set_language(Language language) {
+  strings_.set_language(language);
+  rebuild();
+}
+
+void App::set_orientation(bool landscape) {
+  display_.width = landscape ? std::max(config_.display_width, config_.display_height)
+                             : std::min(config_.display_width, config_.display_height);
+  display_.height = landscape ? std::min(config_.display_width, config_.display_height)
+                              : std::max(config_.display_width, config_.display_height);
+  theme_ = theme_.elderly_mode() ? ui::Theme::elderly(display_) : ui::Theme::standard(display_);
+  canvas_.resize(display_.width, display_.height);
+  rebuild();
+}
+
+std::string App::current_screen_name() const { return stack_.empty() ? "" : stack_.back()->name(); }
+
+// --- input -------------------------------------------------------------------------------------
+
+void App::user_activity() { last_input_ = now(); }
+
+ui::Widget& App::input_root() { return dialog_ ? *dialog_ : *root_; }
+
+void App::pointer_down(ui::Point point) {
+  user_activity();
+  if (needs_build_ || needs_layout_) render();  // route against what is on screen
+  router_.down(input_root(), screen_rect(), point, now());
+  needs_redraw_ = true;
+}
+
+void App::pointer_move(ui::Point point) {
+  if (!router_.active()) return;
+  user_activity();
+  router_.move(point, now());
+  needs_redraw_ = true;
+}
+
+void App::pointer_up(ui::Point point) {
+  if (!router_.active()) return;
+  user_activity();
+  ui::Widget* tapped = router_.up(input_root(), screen_rect(), point, now());
+  needs_redraw_ = true;
+  animating_ = true;
+  // tap() may rebuild the tree that holds the widget; old trees are kept until the next tick.
+  if (tapped != nullptr) tapped->tap();
+}
+
+void App::text_input(const std::string& text) {
+  user_activity();
+  if (!stack_.empty()) stack_.back()->on_text(*this, text);
+}
+
+Status App::key(const std::string& name) {
+  user_activity();
+  if (name == "Escape" || name == "Back" || name == "AC Back") {
+    if (dialog_) close_dialog();
+    else back();
+  } else if (name == "Home") {
+    go_home();
+  } else if (name == "Backspace") {
+    text_input("\b");
+  } else if (name == "Return") {
+    text_input("\n");
+  } else {
+    return Error::make(ErrorKind::invalid_argument, "unknown key \"" + name + "\" (Escape, Back, Home, Backspace, Return)");
+  }
+  return {};
+}
+
+// --- loop --------------------------------------------------------------------------------------
+
+void App::post(std::function<void()> event) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(std::move(event));
+  }
+  if (wake_) wake_();
+}
+
+bool App::settled() const {
+  std::lock_guard lock(queue_mutex_);
+  return queue_.empty() && worker_.idle() && !animating_;
+}
+
+std::optional<Milliseconds> App::tick() {
+  retired_.clear();
+  retired_dialog_.reset();
+  for (;;) {
+    std::function<void()> event;
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (queue_.empty()) break;
+      event = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    event();
+  }
+  if (!stack_.empty()) {
+    Screen& screen = *stack_.back();
+    if (auto due = screen.wake_at(); due && *due <= now()) screen.on_time(*this);
+  }
+  check_inactivity();
+
+  const Milliseconds current = now();
+  if (animating_ && root_) {
+    const Milliseconds elapsed = std::clamp<Milliseconds>(current - last_frame_, 1, 100);
+    animating_ = ui::step_scroll_animations(*root_, elapsed);
+    needs_redraw_ = true;
+  }
+  last_frame_ = current;
+
+  std::optional<Milliseconds> next;
+  auto consider = [&next](Milliseconds at) { next = next ? std::min(*next, at) : at; };
+  if (animating_) consider(current + frame_interval);
+  if (!stack_.empty()) {
+    if (auto due = stack_.back()->wake_at()) consider(*due);
+    if (stack_.back()->in_session()) {
+      consider(warning_deadline_ ? current + 250 : last_input_ + config_.inactivity_seconds * 1000);
+    }
+  }
+  return next;
+}
+
+void App::check_inactivity() {
+  if (stack_.empty() || !stack_.back()->in_session()) {
+    warning_deadline_.reset();
+    return;
+  }
+  const Milliseconds current = now();
+  if (!warning_deadline_) {
+    if (current - last_input_ >= config_.inactivity_seconds * Milliseconds{1000}) {
+      warning_deadline_ = current + config_.inactivity_warning_seconds * Milliseconds{1000};
+      show_inactivity_warning(config_.inactivity_warning_seconds);
+    }
+    return;
+  }
+  if (current >= *warning_deadline_) {
+    log::info("app", "inactivity timeout");
+    end_session();
+    return;
+  }
+  const int seconds_left = static_cast<int>((*warning_deadline_ - current + 999) / 1000);
+  if (seconds_left != warning_seconds_shown_) show_inactivity_warning(seconds_left);
+}
+
+void App::show_inactivity_warning(int seconds_left) {
+  warning_seconds_shown_ = seconds_left;
+  show_dialog(tr("inactivity.title"), strings_.format("inactivity.message", {std::to_string(seconds_left)}),
+              {{tr("inactivity.continue"), ui::ButtonKind::primary,
+                [this] {
+                  warning_deadline_.reset();
+                  warning_seconds_shown_ = -1;
+                  user_activity();
+                  close_dialog();
+                }},
+               {tr("inactivity.end"), ui::ButtonKind::secondary, [this] { end_session(); }}});
+}
+
+// --- building and drawing ----------------------------------------------------------------------
+
+ui::UiContext App::ui_context() {
+  return ui::UiContext{*atlas_, theme_, [this] { needs_redraw_ = true; }};
+}
+
+std::unique_ptr<ui::Widget> App::build_top_bar(Screen& screen) {
+  const ui::Palette& palette = theme_.palette();
+  auto row = std::make_unique<ui::Row>(theme_.spacing());
+  auto* back_button = row->add(std::make_unique<ui::Button>(tr("nav.back"), ui::ButtonKind::header, [this] { back(); }), 2);
+  back_button->set_id("back");
+  row->add(std::make_unique<ui::Label>(screen.title(*this), ui::TextRole::title, palette.on_header, ui::Align::center, 1), 5);
+  auto* home_button = row->add(std::make_unique<ui::Button>(tr("nav.home"), ui::ButtonKind::header, [this] { go_home(); }), 2);
+  home_button->set_id("home");
+  return std::make_unique<ui::Panel>(std::move(row), palette.header, theme_.spacing(), theme_.spacing());
+}
+
+std::unique_ptr<ui::Widget> App::build_bottom_bar() {
+  const ui::Palette& palette = theme_.palette();
+  auto row = std::make_unique<ui::Row>(theme_.spacing());
+  // The elderly switch names the mode it switches to, in words (not a colour-only toggle).
+  const bool elderly = theme_.elderly_mode();
+  auto* mode = row->add(std::make_unique<ui::Button>(elderly ? tr("mode.standard") : tr("mode.elderly"),
+                                                     ui::ButtonKind::secondary, [this, elderly] { set_elderly_mode(!elderly); }));
+  mode->set_id("elderly");
+  const bool chinese = strings_.language() == Language::zh;
+  auto* language = row->add(std::make_unique<ui::Button>(chinese ? "English" : "中文", ui::ButtonKind::secondary,
+                                                         [this, chinese] { set_language(chinese ? Language::en : Language::zh); }));
+  language->set_id("language");
+  return std::make_unique<ui::Panel>(std::move(row), palette.surface, theme_.padding(), theme_.spacing());
+}
+
+std::unique_ptr<ui::Widget> App::build_device_notice() {
+  const auto notices = device_notices();
+  if (notices.empty()) return nullptr;
+  std::string names;
+  for (const auto& notice : notices) {
+    if (!names.empty()) names += tr("list.separator");
+    names += tr(device_key(notice.device));
+  }
+  auto label = std::make_unique<ui::Label>(strings_.format("notice.devices", {names}), ui::TextRole::body,
+                                           theme_.palette().on_warning);
+  label->set_id("device-notice");
+  return std::make_unique<ui::Panel>(std::move(label), theme_.palette().warning, theme_.padding(), theme_.spacing() / 2);
+}
+
+void App::build_tree() {
+  Screen& screen = *stack_.back();
+  auto body = screen.build(*this);
+  if (!screen.has_chrome()) {
+    root_ = std::move(body);
+  } else {
+    auto page = std::make_unique<ui::FlexColumn>();
+    page->set_background(theme_.palette().background);
+    page->add(build_top_bar(screen));
+    if (auto notice = build_device_notice()) page->add(std::move(notice));
+    page->add(std::move(body), 1);
+    page->add(build_bottom_bar());
+    root_ = std::move(page);
+  }
+  needs_build_ = false;
+  needs_layout_ = true;
+}
+
+bool App::render() {
+  if (stack_.empty()) return false;
+  if (needs_build_) build_tree();
+  auto context = ui_context();
+  if (needs_layout_) {
+    root_->arrange(context, screen_rect());
+    if (dialog_) dialog_->arrange(context, screen_rect());
+    needs_layout_ = false;
+    needs_redraw_ = true;
+  }
+  if (!needs_redraw_) return false;
+  canvas_.clear(theme_.palette().background);
+  root_->draw(canvas_, context);
+  if (dialog_) dialog_->draw(canvas_, context);
+  needs_redraw_ = false;
+  return true;
+}
+
+std::vector<ui::VisibleWidget> App::visible_widgets() {
+  render();
+  return ui::visible_widgets(input_root(), screen_rect());
+}
+
+}  // namespace kiosk

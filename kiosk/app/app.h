@@ -1,0 +1,144 @@
+#pragma once
+// The app core: screen stack, chrome (top and bottom bars), dialogs, inactivity timeout, timers,
+// the event queue from worker and device threads, and drawing into the canvas. It knows nothing of
+// SDL windows: the window loop (main.cpp) and the headless script driver feed it input and time.
+// All methods run on the UI thread except post(), which any thread may call.
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hal/devices.h"
+#include "kiosk/app/screen.h"
+#include "kiosk/core/clock.h"
+#include "kiosk/core/worker.h"
+#include "kiosk/ui/canvas.h"
+#include "kiosk/ui/widget_tree.h"
+
+namespace kiosk {
+
+class App final : public AppContext {
+ public:
+  struct Dependencies {
+    Config config;
+    Strings strings;
+    std::unique_ptr<ui::GlyphAtlas> atlas;
+    Clock* clock;
+    hal::Devices* devices;
+    ScreenFactory* screens;
+  };
+  explicit App(Dependencies dependencies);
+  ~App() override;
+
+  // Loads the catalog in the background and shows the attract screen.
+  void start();
+
+  // Input, in canvas pixels.
+  void pointer_down(ui::Point point);
+  void pointer_move(ui::Point point);
+  void pointer_up(ui::Point point);
+  void text_input(const std::string& text);
+  // Named keys: "Escape"/"Back" (back), "Home", "Backspace", "Return".
+  Status key(const std::string& name);
+
+  // Runs posted events, due timers, animations and the inactivity check. Returns the time of the
+  // next thing that will need the loop (a timer or an animation frame), or nullopt when only
+  // input can change the screen — the window loop then sleeps in SDL_WaitEvent (idle ≈ 0% CPU).
+  std::optional<Milliseconds> tick();
+  // Draws the frame if anything changed; true if it drew.
+  bool render();
+  void force_full_redraw() { needs_layout_ = true; }
+
+  // Any thread: queue work for the UI thread. `wake` (set by the window loop) interrupts its wait.
+  void post(std::function<void()> event);
+  void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
+  // No queued events, no background job, no animation: the script driver's "settled".
+  bool settled() const;
+
+  const ui::Canvas& canvas() const { return canvas_; }
+  // Widgets a citizen can see now (only the dialog's while one is open).
+  std::vector<ui::VisibleWidget> visible_widgets();
+  std::string current_screen_name() const;
+  bool dialog_open() const { return dialog_ != nullptr; }
+  void set_orientation(bool landscape);
+  ui::GlyphAtlas& atlas() { return *atlas_; }
+  hal::Devices& devices() { return *devices_; }
+
+  // AppContext
+  const ui::Theme& theme() const override { return theme_; }
+  const Strings& strings() const override { return strings_; }
+  const Config& config() const override { return config_; }
+  const catalog::Catalog* catalog() const override { return catalog_.get(); }
+  const catalog::SearchIndex* search_index() const override { return search_index_.get(); }
+  const std::string& catalog_error() const override { return catalog_error_; }
+  Session& session() override { return session_; }
+  Milliseconds now() const override { return clock_->now(); }
+  std::vector<DeviceNotice> device_notices() const override;
+  void push(std::unique_ptr<Screen> screen) override;
+  void back() override;
+  void go_home() override;
+  void end_session() override;
+  void show_dialog(std::string title, std::string message, std::vector<ui::DialogButton> buttons) override;
+  void close_dialog() override;
+  void rebuild() override;
+  void run_in_background(std::function<void()> job, std::function<void()> done) override;
+  void set_elderly_mode(bool on) override;
+  void set_language(Language language) override;
+
+ private:
+  void load_catalog();
+  void attach_device_listeners();
+  void handle_device_event(const hal::DeviceEvent& event);
+  void build_tree();
+  std::unique_ptr<ui::Widget> build_top_bar(Screen& screen);
+  std::unique_ptr<ui::Widget> build_bottom_bar();
+  std::unique_ptr<ui::Widget> build_device_notice();
+  void check_inactivity();
+  void show_inactivity_warning(int seconds_left);
+  void user_activity();
+  ui::Widget& input_root();
+  ui::Rect screen_rect() const { return {0, 0, canvas_.width(), canvas_.height()}; }
+  ui::UiContext ui_context();
+
+  Config config_;
+  Strings strings_;
+  std::unique_ptr<ui::GlyphAtlas> atlas_;
+  Clock* clock_;
+  hal::Devices* devices_;
+  ScreenFactory* screens_;
+  ui::Display display_;
+  ui::Theme theme_;
+  ui::Canvas canvas_;
+  Session session_;
+
+  std::shared_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<catalog::SearchIndex> search_index_;
+  std::string catalog_error_;
+
+  std::vector<std::unique_ptr<Screen>> stack_;
+  std::vector<std::unique_ptr<Screen>> retired_;  // screens replaced during a tap, freed next tick
+  std::unique_ptr<ui::Widget> root_;
+  std::unique_ptr<ui::Widget> dialog_;
+  std::unique_ptr<ui::Widget> retired_dialog_;  // closed during its own button's tap
+  bool needs_build_ = true;
+  bool needs_layout_ = true;
+  bool needs_redraw_ = true;
+  bool animating_ = false;
+  Milliseconds last_frame_ = 0;
+  ui::PointerRouter router_;
+
+  Milliseconds last_input_ = 0;
+  std::optional<Milliseconds> warning_deadline_;
+  int warning_seconds_shown_ = -1;
+
+  mutable std::mutex queue_mutex_;
+  std::deque<std::function<void()>> queue_;
+  std::function<void()> wake_;
+  std::vector<hal::DeviceStatus> statuses_;  // by DeviceClass index, updated on the UI thread
+  Worker worker_;  // last member: joined first, so jobs never outlive what they reference
+};
+
+}  // namespace kiosk

@@ -1,0 +1,90 @@
+#pragma once
+// Screens and what they may ask of the app. A screen keeps its own state, builds a widget tree
+// from it (build() runs again after rebuild()), and asks the app to navigate, show dialogs or run
+// work. It never blocks: slow work goes to run_in_background().
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hal/device.h"
+#include "kiosk/app/session.h"
+#include "kiosk/app/strings.h"
+#include "kiosk/catalog/catalog.h"
+#include "kiosk/catalog/search.h"
+#include "kiosk/core/config.h"
+#include "kiosk/ui/dialog.h"
+#include "kiosk/ui/widget.h"
+
+namespace kiosk {
+
+class AppContext;
+
+class Screen {
+ public:
+  virtual ~Screen() = default;
+  // Stable name for logs and tests ("home", "guide" …).
+  virtual std::string name() const = 0;
+  // Title in the top bar; screens without chrome (attract) return false from has_chrome().
+  virtual std::string title(AppContext& app) const = 0;
+  virtual bool has_chrome() const { return true; }
+  // Screens outside a citizen session (attract) have no inactivity timeout.
+  virtual bool in_session() const { return true; }
+  virtual std::unique_ptr<ui::Widget> build(AppContext& app) = 0;
+  // Text typed on a physical keyboard or by the script driver; "\b" is backspace.
+  virtual void on_text(AppContext&, const std::string&) {}
+  virtual void on_device_event(AppContext&, const hal::DeviceEvent&) {}
+  // Screens that change by themselves (the attract loop) say when they next want on_time().
+  virtual std::optional<Milliseconds> wake_at() const { return std::nullopt; }
+  virtual void on_time(AppContext&) {}
+};
+
+// A device whose state keeps some service from working, for notices on screens.
+struct DeviceNotice {
+  hal::DeviceClass device;
+  hal::DeviceStatus status;
+};
+
+class AppContext {
+ public:
+  virtual ~AppContext() = default;
+
+  virtual const ui::Theme& theme() const = 0;
+  virtual const Strings& strings() const = 0;
+  std::string tr(const std::string& key) const { return strings().get(key); }
+  virtual const Config& config() const = 0;
+  // The catalog, or null while it loads or when it failed (catalog_error() says why).
+  virtual const catalog::Catalog* catalog() const = 0;
+  virtual const catalog::SearchIndex* search_index() const = 0;
+  // Why the catalog failed to load (for staff); empty while loading or when it loaded.
+  virtual const std::string& catalog_error() const = 0;
+  virtual Session& session() = 0;
+  virtual Milliseconds now() const = 0;
+  virtual std::vector<DeviceNotice> device_notices() const = 0;
+
+  virtual void push(std::unique_ptr<Screen> screen) = 0;
+  virtual void back() = 0;
+  virtual void go_home() = 0;
+  // Wipes the session and returns to the attract screen.
+  virtual void end_session() = 0;
+  virtual void show_dialog(std::string title, std::string message, std::vector<ui::DialogButton> buttons) = 0;
+  virtual void close_dialog() = 0;
+  // The current screen's state changed: build its widgets again.
+  virtual void rebuild() = 0;
+  // Runs `job` on the worker thread, then `done` on the UI thread.
+  virtual void run_in_background(std::function<void()> job, std::function<void()> done) = 0;
+  virtual void set_elderly_mode(bool on) = 0;
+  virtual void set_language(Language language) = 0;
+};
+
+// The screens the app itself needs to start; the screens folder provides them.
+class ScreenFactory {
+ public:
+  virtual ~ScreenFactory() = default;
+  virtual std::unique_ptr<Screen> attract() = 0;
+  virtual std::unique_ptr<Screen> home() = 0;
+};
+
+}  // namespace kiosk

@@ -1,0 +1,103 @@
+#include "kiosk/core/config.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "kiosk/core/text.h"
+
+namespace kiosk {
+namespace {
+
+using nlohmann::json;
+
+Error field_error(std::string_view field, std::string_view what) {
+  return Error::make(ErrorKind::parse, "config: field \"" + std::string(field) + "\" " + std::string(what));
+}
+
+Status read_string(const json& object, const char* field, std::string& out) {
+  if (!object.contains(field)) return {};
+  if (!object[field].is_string()) return field_error(field, "must be a string");
+  out = object[field].get<std::string>();
+  if (!text::is_valid_utf8(out)) return field_error(field, "is not valid UTF-8");
+  return {};
+}
+
+Status read_path(const json& object, const char* field, std::filesystem::path& out) {
+  std::string value;
+  TRY_STATUS(read_string(object, field, value));
+  if (object.contains(field)) out = value;
+  return {};
+}
+
+Status read_int(const json& object, const char* field, int minimum, int maximum, int& out) {
+  if (!object.contains(field)) return {};
+  if (!object[field].is_number_integer()) return field_error(field, "must be an integer");
+  const auto value = object[field].get<long long>();
+  if (value < minimum || value > maximum) {
+    return field_error(field, "must be between " + std::to_string(minimum) + " and " + std::to_string(maximum));
+  }
+  out = static_cast<int>(value);
+  return {};
+}
+
+Status read_bool(const json& object, const char* field, bool& out) {
+  if (!object.contains(field)) return {};
+  if (!object[field].is_boolean()) return field_error(field, "must be true or false");
+  out = object[field].get<bool>();
+  return {};
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view json_text) {
+  const json root = json::parse(json_text, nullptr, false);
+  if (root.is_discarded()) return Error::make(ErrorKind::parse, "config: not valid JSON");
+  if (!root.is_object()) return Error::make(ErrorKind::parse, "config: the top level must be an object");
+  Config config;
+  TRY_STATUS(read_string(root, "terminal_id", config.terminal_id));
+  TRY_STATUS(read_string(root, "hall_name", config.hall_name));
+  TRY_STATUS(read_string(root, "staff_location", config.staff_location));
+  TRY_STATUS(read_path(root, "assets_dir", config.assets_dir));
+  TRY_STATUS(read_path(root, "catalog_file", config.catalog_file));
+  TRY_STATUS(read_path(root, "regular_font", config.regular_font));
+  TRY_STATUS(read_path(root, "bold_font", config.bold_font));
+  if (root.contains("display")) {
+    const json& display = root["display"];
+    if (!display.is_object()) return field_error("display", "must be an object");
+    TRY_STATUS(read_int(display, "width", 320, 7680, config.display_width));
+    TRY_STATUS(read_int(display, "height", 320, 7680, config.display_height));
+    TRY_STATUS(read_bool(display, "fullscreen", config.fullscreen));
+    if (display.contains("pixels_per_inch")) {
+      if (!display["pixels_per_inch"].is_number()) return field_error("display.pixels_per_inch", "must be a number");
+      config.pixels_per_inch = display["pixels_per_inch"].get<double>();
+      if (!(config.pixels_per_inch >= 40 && config.pixels_per_inch <= 600)) {
+        return field_error("display.pixels_per_inch", "must be between 40 and 600");
+      }
+    }
+  }
+  TRY_STATUS(read_string(root, "language", config.language));
+  if (config.language != "zh" && config.language != "en") return field_error("language", "must be \"zh\" or \"en\"");
+  TRY_STATUS(read_bool(root, "elderly_mode", config.elderly_mode));
+  TRY_STATUS(read_int(root, "inactivity_seconds", 15, 3600, config.inactivity_seconds));
+  TRY_STATUS(read_int(root, "inactivity_warning_seconds", 20, 600, config.inactivity_warning_seconds));
+  TRY_STATUS(read_int(root, "attract_rotate_seconds", 2, 600, config.attract_rotate_seconds));
+  if (root.contains("devices")) {
+    if (!root["devices"].is_object()) return field_error("devices", "must be an object");
+    config.devices = root["devices"];
+  }
+  return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::make(ErrorKind::not_found, "config " + path.string() + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto config = parse_config(text.str());
+  if (!config.ok()) return Error::make(config.error().kind, path.string() + ": " + config.error().message);
+  return config;
+}
+
+}  // namespace kiosk

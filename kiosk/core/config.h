@@ -1,0 +1,38 @@
+#pragma once
+// Terminal configuration (JSON). Every field has a default so a terminal runs from an empty `{}`;
+// a malformed file is refused with the field's name rather than half applied.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/result.h"
+
+namespace kiosk {
+
+struct Config {
+  std::string terminal_id = "SIM-0001";
+  std::string hall_name = "泸州市政务服务中心";      // shown on the attract screen
+  std::string staff_location = "一楼大厅咨询台";      // where "call staff" sends citizens
+  std::filesystem::path assets_dir;                  // empty: $KIOSK_ASSETS or the installed path
+  std::filesystem::path catalog_file = "catalog/items.json";  // relative to assets_dir
+  std::filesystem::path regular_font;                // empty: Noto Sans CJK from fonts-noto-cjk
+  std::filesystem::path bold_font;
+  int display_width = 1080;
+  int display_height = 1920;
+  double pixels_per_inch = 102.5;
+  bool fullscreen = false;
+  std::string language = "zh";
+  bool elderly_mode = false;
+  int inactivity_seconds = 90;          // no touch for this long in a session → warning
+  int inactivity_warning_seconds = 30;  // WCAG 2.2.1: at least 20 s to extend
+  int attract_rotate_seconds = 8;
+  nlohmann::json devices = nlohmann::json::object();  // per device class: {"driver": "sim", …}
+};
+
+Result<Config> parse_config(std::string_view json_text);
+Result<Config> load_config(const std::filesystem::path& path);
+
+}  // namespace kiosk

@@ -1,0 +1,303 @@
+#include "kiosk/driver/script.h"
+
+#include <chrono>
+#include <charconv>
+#include <map>
+#include <thread>
+
+#include "kiosk/ui/png.h"
+
+namespace kiosk::driver {
+namespace {
+
+struct VerbSpec {
+  std::size_t min_arguments;
+  std::size_t max_arguments;
+};
+
+const std::map<std::string, VerbSpec, std::less<>>& verbs() {
+  static const std::map<std::string, VerbSpec, std::less<>> table = {
+      {"tap", {1, 2}},      {"type", {1, 1}},          {"key", {1, 1}},        {"drag", {4, 5}},
+      {"card", {1, 1}},     {"wait", {1, 1}},          {"wait-for", {1, 2}},   {"expect", {1, 1}},
+      {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 1}}, {"elderly", {1, 1}},
+      {"lang", {1, 1}},     {"fault", {2, 3}},
+  };
+  return table;
+}
+
+Error line_error(int line, const std::string& message) {
+  return Error::make(ErrorKind::invalid_argument, "line " + std::to_string(line) + ": " + message);
+}
+
+// Splits a line into words; "double quoted" words may hold spaces, \" and \\.
+Result<std::vector<std::string>> split_words(std::string_view text, int line) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == ' ' || text[i] == '\t' || text[i] == '\r') {
+      ++i;
+      continue;
+    }
+    if (text[i] == '#') break;
+    std::string word;
+    if (text[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        const char c = text[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\' && i < text.size() && (text[i] == '"' || text[i] == '\\')) {
+          word += text[i++];
+        } else {
+          word += c;
+        }
+      }
+      if (!closed) return line_error(line, "unterminated quote");
+    } else {
+      while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\r') word += text[i++];
+    }
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+Result<long> parse_number(const std::string& text, int line, const char* what) {
+  long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) {
+    return line_error(line, std::string(what) + " must be a non-negative number, got \"" + text + "\"");
+  }
+  return value;
+}
+
+Error at(const Command& command, const Error& error) {
+  if (error.message.rfind("line ", 0) == 0) return error;
+  return line_error(command.line, error.message);
+}
+
+ui::Point centre(const ui::Rect& rect) { return {rect.x + rect.width / 2, rect.y + rect.height / 2}; }
+
+}  // namespace
+
+Result<std::vector<Command>> parse_script(std::string_view script) {
+  std::vector<Command> commands;
+  int line_number = 0;
+  std::size_t start = 0;
+  while (start <= script.size()) {
+    const std::size_t end = std::min(script.find('\n', start), script.size());
+    const std::string_view line = script.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    auto words = TRY(split_words(line, line_number));
+    if (words.empty()) continue;
+    Command command{line_number, words.front(), {words.begin() + 1, words.end()}};
+    const auto spec = verbs().find(command.verb);
+    if (spec == verbs().end()) return line_error(line_number, "unknown command \"" + command.verb + "\"");
+    const std::size_t count = command.arguments.size();
+    if (count < spec->second.min_arguments || count > spec->second.max_arguments) {
+      return line_error(line_number, "\"" + command.verb + "\" takes " + std::to_string(spec->second.min_arguments) +
+                                         (spec->second.max_arguments != spec->second.min_arguments
+                                              ? "–" + std::to_string(spec->second.max_arguments)
+                                              : "") +
+                                         " argument(s), got " + std::to_string(count));
+    }
+    commands.push_back(std::move(command));
+    if (end == script.size()) break;
+  }
+  return commands;
+}
+
+ScriptRunner::ScriptRunner(App& app, VirtualClock& clock, hal::Devices& devices, RunOptions options)
+    : app_(app), clock_(clock), devices_(devices), options_(std::move(options)) {}
+
+Status ScriptRunner::run(const std::vector<Command>& commands) {
+  TRY_STATUS(settle());
+  for (const Command& command : commands) {
+    auto status = execute(command);
+    if (!status.ok()) return at(command, status.error());
+    auto settled = settle();
+    if (!settled.ok()) return at(command, settled.error());
+  }
+  return {};
+}
+
+Status ScriptRunner::settle() {
+  // Background jobs (catalog load, device I/O) run on real threads; give them real time.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    auto next = app_.tick();
+    (void)next;
+    app_.render();
+    if (app_.settled()) return {};
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error::make(ErrorKind::timeout, "the app did not settle within 20 s (background work still running)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+Status ScriptRunner::advance(Milliseconds ms) {
+  const Milliseconds target = clock_.now() + ms;
+  for (;;) {
+    TRY_STATUS(settle());
+    const auto next = app_.tick();
+    const Milliseconds now = clock_.now();
+    if (now >= target) break;
+    // Jump to the next timer (or the target), at most one animation frame at a time.
+    Milliseconds step = target - now;
+    if (next && *next > now) step = std::min(step, *next - now);
+    if (next && *next <= now) step = std::min<Milliseconds>(step, 16);
+    clock_.advance(std::max<Milliseconds>(step, 1));
+  }
+  return settle();
+}
+
+bool ScriptRunner::text_visible(const std::string& text) {
+  for (const auto& visible : app_.visible_widgets()) {
+    if (visible.widget->text().find(text) != std::string_view::npos) return true;
+    if (auto* button = dynamic_cast<ui::Button*>(visible.widget)) {
+      if (button->detail().find(text) != std::string_view::npos) return true;
+    }
+  }
+  return false;
+}
+
+Status ScriptRunner::tap_point(ui::Point point) {
+  app_.pointer_down(point);
+  TRY_STATUS(advance(50));
+  app_.pointer_up(point);
+  return settle();
+}
+
+Status ScriptRunner::tap_text(const std::string& text) {
+  // Exact text first; else a unique tappable widget whose text contains it.
+  const auto visible = app_.visible_widgets();
+  const ui::VisibleWidget* partial = nullptr;
+  int partial_count = 0;
+  for (auto it = visible.rbegin(); it != visible.rend(); ++it) {  // topmost first
+    if (!it->widget->tappable()) continue;
+    if (it->widget->text() == text) return tap_point(centre(it->visible));
+    if (it->widget->text().find(text) != std::string_view::npos) {
+      partial = &*it;
+      ++partial_count;
+    }
+  }
+  if (partial_count == 1) return tap_point(centre(partial->visible));
+  if (partial_count > 1) return Error::make(ErrorKind::invalid_argument, "more than one visible widget contains \"" + text + "\"");
+  return Error::make(ErrorKind::not_found, "no visible widget with text \"" + text + "\"");
+}
+
+Status ScriptRunner::tap_id(const std::string& id) {
+  const auto visible = app_.visible_widgets();
+  for (auto it = visible.rbegin(); it != visible.rend(); ++it) {
+    if (it->widget->id() == id) return tap_point(centre(it->visible));
+  }
+  return Error::make(ErrorKind::not_found, "no visible widget with id \"" + id + "\"");
+}
+
+Status ScriptRunner::screenshot(const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos) {
+    return Error::make(ErrorKind::invalid_argument, "bad screenshot name \"" + name + "\"");
+  }
+  app_.render();
+  std::error_code ignored;
+  std::filesystem::create_directories(options_.out_dir, ignored);
+  const auto path = options_.out_dir / (name + ".png");
+  TRY_STATUS(ui::save_png(app_.canvas(), path));
+  if (options_.golden_dir.empty()) return {};
+  const auto golden = options_.golden_dir / (name + ".png");
+  if (options_.update_golden) {
+    std::filesystem::create_directories(options_.golden_dir, ignored);
+    return ui::save_png(app_.canvas(), golden);
+  }
+  auto expected = ui::load_png(golden);
+  if (!expected.ok()) {
+    return Error::make(ErrorKind::not_found, "no golden image " + golden.string() + " (run with --update-golden)");
+  }
+  const auto difference = ui::compare_images(app_.canvas(), *expected);
+  if (!difference.same_size) return Error::make(ErrorKind::invalid_argument, "screenshot " + name + ": size differs from golden");
+  if (difference.differing_fraction > options_.golden_tolerance) {
+    return Error::make(ErrorKind::invalid_argument,
+                       "screenshot " + name + " differs from golden in " +
+                           std::to_string(difference.differing_fraction * 100.0) + "% of pixels (see " + path.string() + ")");
+  }
+  return {};
+}
+
+Status ScriptRunner::execute(const Command& command) {
+  const auto& args = command.arguments;
+  const std::string& verb = command.verb;
+  if (verb == "tap") {
+    if (args.size() == 2) {
+      const long x = TRY(parse_number(args[0], command.line, "x"));
+      const long y = TRY(parse_number(args[1], command.line, "y"));
+      return tap_point({static_cast<int>(x), static_cast<int>(y)});
+    }
+    if (args[0].rfind("id=", 0) == 0) return tap_id(args[0].substr(3));
+    return tap_text(args[0]);
+  }
+  if (verb == "type") {
+    app_.text_input(args[0]);
+    return {};
+  }
+  if (verb == "key") return app_.key(args[0]);
+  if (verb == "drag") {
+    long values[5] = {0, 0, 0, 0, 300};
+    for (std::size_t i = 0; i < args.size(); ++i) values[i] = TRY(parse_number(args[i], command.line, "drag value"));
+    const int steps = 10;
+    const ui::Point from{static_cast<int>(values[0]), static_cast<int>(values[1])};
+    app_.pointer_down(from);
+    for (int i = 1; i <= steps; ++i) {
+      clock_.advance(std::max<long>(values[4] / steps, 1));
+      app_.pointer_move({static_cast<int>(values[0] + (values[2] - values[0]) * i / steps),
+                         static_cast<int>(values[1] + (values[3] - values[1]) * i / steps)});
+      app_.tick();
+    }
+    app_.pointer_up({static_cast<int>(values[2]), static_cast<int>(values[3])});
+    return settle();
+  }
+  if (verb == "wait") return advance(TRY(parse_number(args[0], command.line, "wait")));
+  if (verb == "wait-for") {
+    const long limit = args.size() > 1 ? TRY(parse_number(args[1], command.line, "wait-for limit")) : 5000;
+    for (long waited = 0;; waited += 100) {
+      if (text_visible(args[0])) return {};
+      if (waited >= limit) break;
+      TRY_STATUS(advance(100));
+    }
+    return Error::make(ErrorKind::timeout, "\"" + args[0] + "\" did not appear within " + std::to_string(limit) + " ms");
+  }
+  if (verb == "expect") {
+    if (text_visible(args[0])) return {};
+    return Error::make(ErrorKind::not_found, "expected \"" + args[0] + "\" on screen \"" + app_.current_screen_name() + "\"");
+  }
+  if (verb == "expect-not") {
+    if (!text_visible(args[0])) return {};
+    return Error::make(ErrorKind::invalid_argument, "did not expect \"" + args[0] + "\" on screen");
+  }
+  if (verb == "expect-screen") {
+    if (app_.current_screen_name() == args[0]) return {};
+    return Error::make(ErrorKind::invalid_argument,
+                       "expected screen \"" + args[0] + "\", showing \"" + app_.current_screen_name() + "\"");
+  }
+  if (verb == "screenshot") return screenshot(args[0]);
+  if (verb == "elderly" || verb == "lang") {
+    const std::string& value = args[0];
+    if (verb == "elderly" && (value == "on" || value == "off")) {
+      app_.set_elderly_mode(value == "on");
+      return {};
+    }
+    if (verb == "lang" && (value == "zh" || value == "en")) {
+      app_.set_language(value == "zh" ? Language::zh : Language::en);
+      return {};
+    }
+    return Error::make(ErrorKind::invalid_argument, "bad value \"" + value + "\" for " + verb);
+  }
+  if (verb == "card") return card(command);
+  if (verb == "fault") return fault(command);
+  return Error::make(ErrorKind::invalid_argument, "unknown command \"" + verb + "\"");
+}
+
+}  // namespace kiosk::driver

@@ -1,0 +1,70 @@
+#pragma once
+// The headless script driver: runs the kiosk from a text script with virtual time, so every screen
+// can be walked, checked and photographed in CI without a display. One command per line, `#`
+// starts a comment. Commands (see docs/script-driver.md):
+//   tap "<visible text>" | tap id=<widget id> | tap <x> <y>
+//   type "<text>"            key <name>             drag <x1> <y1> <x2> <y2> [ms]
+//   card <sample> | card file=<identity.json> | card none
+//   wait <ms>                wait-for "<text>" [ms] expect "<text>"     expect-not "<text>"
+//   expect-screen <name>     screenshot <name>      elderly on|off         lang zh|en
+//   fault <device> <switch> [on|off]
+// Errors name the line: `line 4: no visible widget with text "下一步"`.
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hal/devices.h"
+#include "kiosk/app/app.h"
+#include "kiosk/core/clock.h"
+
+namespace kiosk::driver {
+
+struct Command {
+  int line = 0;
+  std::string verb;
+  std::vector<std::string> arguments;  // quotes removed, \" and \\ unescaped
+};
+
+// Parses a whole script; a bad line (unknown verb, wrong argument count, unterminated quote)
+// fails the whole script before anything runs.
+Result<std::vector<Command>> parse_script(std::string_view script);
+
+struct RunOptions {
+  std::filesystem::path out_dir;     // screenshots go here
+  std::filesystem::path golden_dir;  // if set, screenshots are compared with <golden_dir>/<name>.png
+  bool update_golden = false;        // write screenshots into golden_dir instead of comparing
+  std::filesystem::path assets_dir;  // sample identities
+  std::filesystem::path script_dir;  // relative file= paths
+  double golden_tolerance = 0.002;   // fraction of pixels allowed to differ beyond the threshold
+};
+
+class ScriptRunner {
+ public:
+  ScriptRunner(App& app, VirtualClock& clock, hal::Devices& devices, RunOptions options);
+  // Runs the commands in order; stops at the first failure, whose message names its line.
+  Status run(const std::vector<Command>& commands);
+
+ private:
+  Status execute(const Command& command);
+  // Lets background work and posted events finish (real time, bounded), then ticks due timers.
+  Status settle();
+  // Advances virtual time by `ms`, running every timer that falls due on the way.
+  Status advance(Milliseconds ms);
+  Status tap_text(const std::string& text);
+  Status tap_id(const std::string& id);
+  Status tap_point(ui::Point point);
+  Status screenshot(const std::string& name);
+  Status card(const Command& command);
+  Status fault(const Command& command);
+  bool text_visible(const std::string& text);
+
+  App& app_;
+  VirtualClock& clock_;
+  hal::Devices& devices_;
+  RunOptions options_;
+};
+
+}  // namespace kiosk::driver

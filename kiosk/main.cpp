@@ -1,0 +1,275 @@
+// The kiosk binary. main() builds everything — config, strings, fonts, devices, screens, the app —
+// and passes it down (no singletons), then runs either the window loop or the headless script
+// driver. Usage: see usage() below and README.md.
+#include <SDL.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "devices/registry.h"
+#include "kiosk/app/app.h"
+#include "kiosk/core/log.h"
+#include "kiosk/driver/script.h"
+#include "kiosk/ui/glyph_atlas.h"
+#include "screens/screens.h"
+
+namespace {
+
+using namespace kiosk;
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: kiosk [--config FILE] [--landscape] [--fullscreen] [--elderly] [--lang zh|en]\n"
+               "       kiosk --headless --script FILE --out DIR [--config FILE] [--landscape] [--elderly]\n"
+               "             [--golden DIR [--update-golden]]\n");
+}
+
+struct Options {
+  std::filesystem::path config_file;
+  bool landscape = false;
+  bool fullscreen = false;
+  bool elderly = false;
+  std::string language;
+  bool headless = false;
+  std::filesystem::path script;
+  std::filesystem::path out_dir;
+  std::filesystem::path golden_dir;
+  bool update_golden = false;
+};
+
+bool parse_options(int argc, char** argv, Options& options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::filesystem::path& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    if (arg == "--config") { if (!value(options.config_file)) return false; }
+    else if (arg == "--landscape") options.landscape = true;
+    else if (arg == "--fullscreen") options.fullscreen = true;
+    else if (arg == "--elderly") options.elderly = true;
+    else if (arg == "--lang") {
+      std::filesystem::path language;
+      if (!value(language)) return false;
+      options.language = language.string();
+    }
+    else if (arg == "--headless") options.headless = true;
+    else if (arg == "--script") { if (!value(options.script)) return false; }
+    else if (arg == "--out") { if (!value(options.out_dir)) return false; }
+    else if (arg == "--golden") { if (!value(options.golden_dir)) return false; }
+    else if (arg == "--update-golden") options.update_golden = true;
+    else if (arg == "--help" || arg == "-h") return false;
+    else {
+      std::fprintf(stderr, "kiosk: unknown option %s\n", arg.c_str());
+      return false;
+    }
+  }
+  if (options.headless && (options.script.empty() || options.out_dir.empty())) {
+    std::fprintf(stderr, "kiosk: --headless needs --script FILE and --out DIR\n");
+    return false;
+  }
+  return true;
+}
+
+std::filesystem::path find_assets(const Config& config) {
+  if (!config.assets_dir.empty()) return config.assets_dir;
+  if (const char* env = std::getenv("KIOSK_ASSETS"); env && *env) return env;
+  if (std::filesystem::exists(KIOSK_BUILD_ASSETS)) return KIOSK_BUILD_ASSETS;
+  return KIOSK_INSTALLED_ASSETS;
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::make(ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The window loop: sleeps in SDL_WaitEventTimeout until input, a posted event or the app's next
+// timer, so an idle kiosk uses no CPU; draws only frames the app says changed.
+int run_window(App& app, const Options& options, const Config& config) {
+  SDL_DisplayMode mode{};
+  int width = app.canvas().width(), height = app.canvas().height();
+  Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+  if (options.fullscreen || config.fullscreen) {
+    flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  } else if (SDL_GetDesktopDisplayMode(0, &mode) == 0 && mode.h > 0) {
+    // A 1920-pixel-tall portrait panel does not fit a desktop monitor: scale the window down.
+    const double scale = std::min({1.0, (mode.w * 0.9) / width, (mode.h * 0.9) / height});
+    width = static_cast<int>(width * scale);
+    height = static_cast<int>(height * scale);
+    flags |= SDL_WINDOW_RESIZABLE;
+  }
+  SDL_Window* window = SDL_CreateWindow("政务服务自助终端", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width, height, flags);
+  if (!window) {
+    log::error("main", std::string("cannot open a window: ") + SDL_GetError());
+    return 1;
+  }
+  SDL_Renderer* renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+  if (!renderer) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+  if (!renderer) {
+    log::error("main", std::string("cannot create a renderer: ") + SDL_GetError());
+    SDL_DestroyWindow(window);
+    return 1;
+  }
+  // SDL scales our fixed-size canvas to the window and maps mouse coordinates back to it.
+  SDL_RenderSetLogicalSize(renderer, app.canvas().width(), app.canvas().height());
+  SDL_Texture* texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                                           app.canvas().width(), app.canvas().height());
+  if (options.fullscreen || config.fullscreen) SDL_ShowCursor(SDL_DISABLE);
+
+  const Uint32 wake_event = SDL_RegisterEvents(1);
+  app.set_wake([wake_event] {
+    SDL_Event event{};
+    event.type = wake_event;
+    SDL_PushEvent(&event);
+  });
+  SDL_StartTextInput();
+
+  const int canvas_w = app.canvas().width(), canvas_h = app.canvas().height();
+  auto finger = [&](const SDL_TouchFingerEvent& touch) {
+    return ui::Point{static_cast<int>(touch.x * canvas_w), static_cast<int>(touch.y * canvas_h)};
+  };
+  bool running = true;
+  bool present = true;
+  while (running) {
+    const auto next = app.tick();
+    if (app.render() || present) {
+      SDL_UpdateTexture(texture, nullptr, app.canvas().pixels(), app.canvas().pitch_bytes());
+      SDL_RenderClear(renderer);
+      SDL_RenderCopy(renderer, texture, nullptr, nullptr);
+      SDL_RenderPresent(renderer);
+      present = false;
+    }
+    SDL_Event event;
+    int timeout = -1;
+    if (next) timeout = static_cast<int>(std::clamp<Milliseconds>(*next - app.now(), 0, 60'000));
+    const int got = timeout < 0 ? SDL_WaitEvent(&event) : SDL_WaitEventTimeout(&event, timeout);
+    if (!got) continue;
+    do {
+      switch (event.type) {
+        case SDL_QUIT: running = false; break;
+        case SDL_MOUSEBUTTONDOWN:
+          if (event.button.which != SDL_TOUCH_MOUSEID && event.button.button == SDL_BUTTON_LEFT) app.pointer_down({event.button.x, event.button.y});
+          break;
+        case SDL_MOUSEMOTION:
+          if (event.motion.which != SDL_TOUCH_MOUSEID && (event.motion.state & SDL_BUTTON_LMASK)) app.pointer_move({event.motion.x, event.motion.y});
+          break;
+        case SDL_MOUSEBUTTONUP:
+          if (event.button.which != SDL_TOUCH_MOUSEID && event.button.button == SDL_BUTTON_LEFT) app.pointer_up({event.button.x, event.button.y});
+          break;
+        case SDL_FINGERDOWN: app.pointer_down(finger(event.tfinger)); break;
+        case SDL_FINGERMOTION: app.pointer_move(finger(event.tfinger)); break;
+        case SDL_FINGERUP: app.pointer_up(finger(event.tfinger)); break;
+        case SDL_TEXTINPUT: app.text_input(event.text.text); break;
+        case SDL_KEYDOWN: {
+          const std::string name = SDL_GetKeyName(event.key.keysym.sym);
+          if (name == "F10" && !(options.fullscreen || config.fullscreen)) running = false;
+          else (void)app.key(name);
+          break;
+        }
+        case SDL_WINDOWEVENT: present = true; break;
+        default: break;
+      }
+    } while (running && SDL_PollEvent(&event));
+  }
+  SDL_DestroyTexture(texture);
+  SDL_DestroyRenderer(renderer);
+  SDL_DestroyWindow(window);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parse_options(argc, argv, options)) {
+    usage();
+    return 2;
+  }
+  if (options.headless) {
+    // Offscreen: no display, identical pixels everywhere (we rasterise into our own canvas).
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+  }
+
+  Config config;
+  if (!options.config_file.empty()) {
+    auto loaded = load_config(options.config_file);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "kiosk: %s\n", loaded.error().message.c_str());
+      return 2;
+    }
+    config = loaded.release_value();
+  }
+  if (options.elderly) config.elderly_mode = true;
+  if (!options.language.empty()) config.language = options.language;
+  const std::filesystem::path assets = find_assets(config);
+  config.assets_dir = assets;
+  if (config.catalog_file.is_relative()) config.catalog_file = assets / config.catalog_file;
+
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+    std::fprintf(stderr, "kiosk: SDL_Init: %s\n", SDL_GetError());
+    return 1;
+  }
+  auto strings = Strings::load(assets / "strings");
+  if (!strings.ok()) {
+    std::fprintf(stderr, "kiosk: %s\n", strings.error().message.c_str());
+    return 1;
+  }
+  auto atlas = ui::GlyphAtlas::create(config.regular_font.empty() ? ui::default_regular_font() : config.regular_font,
+                                      config.bold_font.empty() ? ui::default_bold_font() : config.bold_font);
+  if (!atlas.ok()) {
+    std::fprintf(stderr, "kiosk: fonts: %s\n", atlas.error().message.c_str());
+    return 1;
+  }
+  if (config.devices.empty()) {
+    log::warning("main", "no devices in the config: using simulated devices");
+    for (hal::DeviceClass device : hal::kAllDeviceClasses) config.devices[hal::to_string(device)] = {{"driver", "sim"}};
+  }
+  auto devices = devices::make_devices(config.devices, devices::DriverContext{assets});
+  if (!devices.ok()) {
+    std::fprintf(stderr, "kiosk: %s\n", devices.error().message.c_str());
+    return 2;
+  }
+
+  SteadyClock steady_clock;
+  VirtualClock virtual_clock;
+  screens::StandardScreens screen_factory;
+  App app(App::Dependencies{config, strings.release_value(), atlas.release_value(),
+                            options.headless ? static_cast<Clock*>(&virtual_clock) : &steady_clock, &devices.value(),
+                            &screen_factory});
+  if (options.landscape) app.set_orientation(true);
+  app.start();
+
+  int exit_code = 0;
+  if (options.headless) {
+    auto text = read_file(options.script);
+    if (!text.ok()) {
+      std::fprintf(stderr, "kiosk: %s\n", text.error().message.c_str());
+      exit_code = 2;
+    } else if (auto commands = driver::parse_script(*text); !commands.ok()) {
+      std::fprintf(stderr, "%s: %s\n", options.script.c_str(), commands.error().message.c_str());
+      exit_code = 1;
+    } else {
+      driver::ScriptRunner runner(app, virtual_clock, devices.value(),
+                                  driver::RunOptions{options.out_dir, options.golden_dir, options.update_golden, assets,
+                                                     options.script.parent_path()});
+      auto status = runner.run(*commands);
+      if (!status.ok()) {
+        std::fprintf(stderr, "%s: %s\n", options.script.c_str(), status.error().message.c_str());
+        exit_code = 1;
+      }
+    }
+  } else {
+    exit_code = run_window(app, options, config);
+  }
+  SDL_Quit();
+  return exit_code;
+}

@@ -1,0 +1,61 @@
+#include "kiosk/ui/dialog.h"
+
+namespace kiosk::ui {
+
+ModalLayer::ModalLayer(std::unique_ptr<Widget> card) { add_child(std::move(card)); }
+
+void ModalLayer::arrange(UiContext& context, Rect rect) {
+  rect_ = rect;
+  const int margin = context.theme.padding();
+  const int width = std::min(rect.width - 2 * margin, 960);
+  const int height = std::min(children_.front()->measure(context, width).height, rect.height - 2 * margin);
+  children_.front()->arrange(context, {rect.x + (rect.width - width) / 2, rect.y + (rect.height - height) / 2, width, height});
+}
+
+void ModalLayer::draw(Canvas& canvas, UiContext& context) {
+  canvas.fill_rect(rect_, context.theme.palette().scrim);
+  Widget::draw(canvas, context);
+}
+
+std::unique_ptr<Widget> make_dialog(const Theme& theme, std::string title, std::string message,
+                                    std::vector<DialogButton> buttons) {
+  auto card = std::make_unique<Column>(theme.spacing(), theme.padding());
+  card->set_background(theme.palette().surface, theme.corner_radius() * 2);
+  card->set_id("dialog");
+  card->add(std::make_unique<Label>(std::move(title), TextRole::title, std::nullopt, Align::center));
+  card->add(std::make_unique<Label>(std::move(message), TextRole::body, std::nullopt, Align::center));
+  card->add(std::make_unique<Spacer>(theme.spacing()));
+  for (auto& button : buttons) {
+    card->add(std::make_unique<Button>(std::move(button.text), button.kind, std::move(button.on_tap)));
+  }
+  return std::make_unique<ModalLayer>(std::move(card));
+}
+
+std::unique_ptr<Widget> make_keyboard(const Theme& theme, std::function<void(const std::string&)> on_key,
+                                      const std::string& space_label, const std::string& backspace_label) {
+  static const char* const rows[] = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};
+  const int gap = 8;
+  auto keyboard = std::make_unique<Column>(gap, 0);
+  keyboard->set_id("keyboard");
+  for (const char* keys : rows) {
+    auto row = std::make_unique<Row>(gap);
+    const std::string text(keys);
+    // Shorter rows stay centred: pad them with empty weight on both sides.
+    const int pad = 10 - static_cast<int>(text.size());
+    if (pad > 0) row->add(std::make_unique<Spacer>(0), pad);
+    for (char key : text) {
+      const std::string label(1, key);
+      row->add(std::make_unique<Button>(label, ButtonKind::secondary, [on_key, label] { on_key(label); }), 2);
+    }
+    if (pad > 0) row->add(std::make_unique<Spacer>(0), pad);
+    keyboard->add(std::move(row));
+  }
+  auto last = std::make_unique<Row>(gap);
+  last->add(std::make_unique<Button>(space_label, ButtonKind::secondary, [on_key] { on_key(" "); }), 3);
+  last->add(std::make_unique<Button>(backspace_label, ButtonKind::secondary, [on_key] { on_key("\b"); }), 1);
+  keyboard->add(std::move(last));
+  (void)theme;
+  return keyboard;
+}
+
+}  // namespace kiosk::ui

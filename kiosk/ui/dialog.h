@@ -1,0 +1,36 @@
+#pragma once
+// Modal dialog and on-screen keyboard, built from the basic widgets.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kiosk/ui/widget.h"
+
+namespace kiosk::ui {
+
+struct DialogButton {
+  std::string text;
+  ButtonKind kind = ButtonKind::primary;
+  std::function<void()> on_tap;
+};
+
+// A full-screen layer: a translucent scrim and a centred card. It takes every touch, so nothing
+// under a modal dialog can be tapped (the script driver only sees the dialog's widgets too).
+class ModalLayer : public Widget {
+ public:
+  explicit ModalLayer(std::unique_ptr<Widget> card);
+  Size measure(UiContext&, int width) override { return {width, 0}; }
+  void arrange(UiContext& context, Rect rect) override;
+  void draw(Canvas& canvas, UiContext& context) override;
+};
+
+std::unique_ptr<Widget> make_dialog(const Theme& theme, std::string title, std::string message,
+                                    std::vector<DialogButton> buttons);
+
+// Latin letters, digits, space and backspace. `on_key` receives the key's text, or "\b" for
+// backspace. Pinyin input (an IME with candidates) comes with the application forms.
+std::unique_ptr<Widget> make_keyboard(const Theme& theme, std::function<void(const std::string&)> on_key,
+                                      const std::string& space_label, const std::string& backspace_label);
+
+}  // namespace kiosk::ui

@@ -1,0 +1,52 @@
+#pragma once
+// Walking a widget tree: hit testing, visible-widget queries (for the script driver and checks of
+// the MIIT rules) and the pointer router that turns touch or mouse into taps, drags and flings.
+
+#include <functional>
+#include <vector>
+
+#include "kiosk/ui/widget.h"
+
+namespace kiosk::ui {
+
+struct VisibleWidget {
+  Widget* widget;
+  Rect visible;  // the part of the widget on screen, after every clip
+};
+
+// Every widget whose visible part is non-empty, in drawing order (later = on top).
+std::vector<VisibleWidget> visible_widgets(Widget& root, Rect screen);
+
+// The chain of widgets under `point`, from root to the innermost.
+std::vector<Widget*> hit_path(Widget& root, Point point, Rect screen);
+
+// Steps every flinging scroll view in the tree; true while any still moves.
+bool step_scroll_animations(Widget& root, Milliseconds elapsed);
+
+class PointerRouter {
+ public:
+  static constexpr int touch_slop = 16;  // px a finger may wander before a press becomes a drag
+
+  // The tree may be rebuilt after a tap (a screen change), so the router forgets its widgets
+  // whenever the app rebuilds.
+  void reset();
+  void down(Widget& root, Rect screen, Point point, Milliseconds now);
+  void move(Point point, Milliseconds now);
+  // Returns the widget to tap (the caller calls tap() after it stops touching the router).
+  Widget* up(Widget& root, Rect screen, Point point, Milliseconds now);
+  bool active() const { return pressed_ != nullptr || scroll_ != nullptr; }
+
+ private:
+  struct Sample {
+    Point point;
+    Milliseconds time;
+  };
+  Widget* pressed_ = nullptr;
+  ScrollView* scroll_ = nullptr;
+  Point down_point_;
+  Point last_point_;
+  bool dragging_ = false;
+  std::vector<Sample> samples_;
+};
+
+}  // namespace kiosk::ui

@@ -1,0 +1,73 @@
+// Attract screen: what an idle terminal shows. A touch anywhere (or a placed ID card) starts.
+// The slogans rotate in standard mode; elderly mode shows no promotions and never changes by itself.
+#include "screens/screens.h"
+
+namespace screens {
+namespace {
+
+using namespace kiosk;
+
+class AttractScreen final : public Screen {
+ public:
+  std::string name() const override { return "attract"; }
+  std::string title(AppContext& app) const override { return app.tr("attract.title"); }
+  bool has_chrome() const override { return false; }
+  bool in_session() const override { return false; }
+
+  std::unique_ptr<ui::Widget> build(AppContext& app) override {
+    const ui::Theme& theme = app.theme();
+    const ui::Palette& palette = theme.palette();
+    auto page = std::make_unique<ui::FlexColumn>();
+    page->set_background(palette.header);
+
+    auto top = std::make_unique<ui::Column>(theme.spacing(), theme.padding() * 2);
+    top->add(std::make_unique<ui::Spacer>(theme.padding() * 2));
+    top->add(std::make_unique<ui::Label>(app.config().hall_name, ui::TextRole::heading, palette.on_header, ui::Align::center));
+    top->add(std::make_unique<ui::Label>(app.tr("attract.title"), ui::TextRole::display, palette.on_header, ui::Align::center));
+    if (!app.theme().elderly_mode()) {
+      const std::string key = "attract.slogan." + std::to_string(slogan_ % slogan_count);
+      top->add(std::make_unique<ui::Label>(app.tr(key), ui::TextRole::title, palette.on_header, ui::Align::center));
+    }
+    page->add(std::move(top));
+
+    // The whole middle of the screen is the start button: anyone touching anywhere starts.
+    auto start = std::make_unique<ui::Column>(theme.spacing(), theme.padding() * 2);
+    auto* button = start->add(std::make_unique<ui::Button>(app.tr("attract.start"), ui::ButtonKind::tile,
+                                                           [&app] { app.push(screens::make_home_screen()); },
+                                                           app.tr("attract.start_hint")));
+    button->set_id("start");
+    page->add(std::move(start), 1);
+
+    auto bottom = std::make_unique<ui::Column>(theme.spacing(), theme.padding() * 2);
+    bottom->add(std::make_unique<ui::Label>(app.tr("attract.card_hint"), ui::TextRole::body, palette.on_header, ui::Align::center));
+    bottom->add(std::make_unique<ui::Label>(app.tr("attract.services"), ui::TextRole::caption, palette.on_header, ui::Align::center));
+    page->add(std::move(bottom));
+    return page;
+  }
+
+  void on_device_event(AppContext& app, const hal::DeviceEvent& event) override {
+    // Placing an ID card is the other way to begin: the citizen wants to be served.
+    if (event.kind == hal::DeviceEvent::Kind::card_placed) app.push(screens::make_home_screen());
+  }
+
+  std::optional<Milliseconds> wake_at() const override { return next_rotation_; }
+  void on_time(AppContext& app) override {
+    const Milliseconds interval = app.config().attract_rotate_seconds * Milliseconds{1000};
+    if (next_rotation_ && !app.theme().elderly_mode()) {
+      ++slogan_;
+      app.rebuild();
+    }
+    next_rotation_ = app.now() + interval;
+  }
+
+ private:
+  static constexpr int slogan_count = 3;
+  int slogan_ = 0;
+  std::optional<Milliseconds> next_rotation_ = Milliseconds{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> make_attract_screen() { return std::make_unique<AttractScreen>(); }
+
+}  // namespace screens

@@ -1,0 +1,37 @@
+#pragma once
+// Factories for every screen. One file per screen in this folder, named after it.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kiosk/app/screen.h"
+
+namespace screens {
+
+std::unique_ptr<kiosk::Screen> make_attract_screen();
+std::unique_ptr<kiosk::Screen> make_home_screen();
+std::unique_ptr<kiosk::Screen> make_category_screen(std::string category_id);
+std::unique_ptr<kiosk::Screen> make_search_screen();
+std::unique_ptr<kiosk::Screen> make_guide_screen(std::string item_code);
+
+// An item as a list row (name, then at-kiosk / same-day / visits), tapping opens its guide.
+std::unique_ptr<kiosk::ui::Widget> make_item_row(kiosk::AppContext& app, const kiosk::catalog::Item& item);
+std::string item_summary(kiosk::AppContext& app, const kiosk::catalog::Item& item);
+
+// A service or device fault, in plain words with a way forward (retry, another route, staff).
+struct FaultNotice {
+  std::string title;
+  std::string message;
+  std::string detail_for_staff;  // shown small: what to tell staff (an error code, never personal data)
+  bool offer_retry = false;
+};
+std::unique_ptr<kiosk::Screen> make_fault_screen(FaultNotice notice, std::function<void()> retry = {});
+
+class StandardScreens final : public kiosk::ScreenFactory {
+ public:
+  std::unique_ptr<kiosk::Screen> attract() override { return make_attract_screen(); }
+  std::unique_ptr<kiosk::Screen> home() override { return make_home_screen(); }
+};
+
+}  // namespace screens

@@ -1,0 +1,61 @@
+#include "kiosk/core/config.h"
+
+#include <gtest/gtest.h>
+
+namespace kiosk {
+namespace {
+
+TEST(Config, EmptyObjectGivesDefaults) {
+  auto config = parse_config("{}");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->display_width, 1080);
+  EXPECT_EQ(config->display_height, 1920);
+  EXPECT_GE(config->inactivity_warning_seconds, 20);  // WCAG 2.2.1
+}
+
+TEST(Config, ReadsFields) {
+  auto config = parse_config(R"({"terminal_id": "LZ-0042", "elderly_mode": true, "language": "en",
+                                 "inactivity_seconds": 120, "devices": {"card_reader": {"driver": "sim"}}})");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->terminal_id, "LZ-0042");
+  EXPECT_TRUE(config->elderly_mode);
+  EXPECT_EQ(config->language, "en");
+  EXPECT_EQ(config->inactivity_seconds, 120);
+  EXPECT_EQ(config->devices["card_reader"]["driver"], "sim");
+}
+
+struct BadConfig {
+  const char* json;
+  const char* mentions;
+};
+
+class ConfigRejects : public testing::TestWithParam<BadConfig> {};
+
+TEST_P(ConfigRejects, NamesTheProblem) {
+  auto config = parse_config(GetParam().json);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().kind, ErrorKind::parse);
+  EXPECT_NE(config.error().message.find(GetParam().mentions), std::string::npos) << config.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, ConfigRejects,
+    testing::Values(BadConfig{"not json", "config"}, BadConfig{"[1, 2]", "object"},
+                    BadConfig{R"({"terminal_id": 7})", "terminal_id"},
+                    BadConfig{R"({"display": {"width": "wide"}})", "width"}, BadConfig{R"({"display": {"pixels_per_inch": 5}})", "pixels_per_inch"},
+                    BadConfig{R"({"inactivity_warning_seconds": 5})", "inactivity_warning_seconds"},
+                    BadConfig{R"({"language": "fr"})", "language"},
+                    BadConfig{R"({"elderly_mode": "yes"})", "elderly_mode"},
+                    BadConfig{R"({"devices": []})", "devices"},
+                    BadConfig{"{\"hall_name\": \"\xFF\xFE\"}", "not valid JSON"},
+                    BadConfig{R"({"terminal_id": "x")", "config"}));
+
+TEST(Config, MissingFileIsAnIoError) {
+  auto config = load_config("/nonexistent/kiosk.json");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().kind, ErrorKind::not_found);
+  EXPECT_NE(config.error().message.find("/nonexistent/kiosk.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kiosk

@@ -9,10 +9,12 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <ctime>
 
 #include "devices/registry.h"
 #include "kiosk/app/app.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/process_stats.h"
 #include "kiosk/driver/script.h"
 #include "kiosk/ui/glyph_atlas.h"
 #include "screens/screens.h"
@@ -39,6 +41,7 @@ struct Options {
   std::filesystem::path out_dir;
   std::filesystem::path golden_dir;
   bool update_golden = false;
+  bool exit_after_first_frame = false;  // benchmark: print timing and memory after the first present
 };
 
 bool parse_options(int argc, char** argv, Options& options) {
@@ -63,6 +66,7 @@ bool parse_options(int argc, char** argv, Options& options) {
     else if (arg == "--out") { if (!value(options.out_dir)) return false; }
     else if (arg == "--golden") { if (!value(options.golden_dir)) return false; }
     else if (arg == "--update-golden") options.update_golden = true;
+    else if (arg == "--exit-after-first-frame") options.exit_after_first_frame = true;
     else if (arg == "--help" || arg == "-h") return false;
     else {
       std::fprintf(stderr, "kiosk: unknown option %s\n", arg.c_str());
@@ -89,6 +93,16 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// For tools/bench: the wall-clock time of the first presented frame and this process' memory.
+void report_first_frame() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  const MemoryStats memory = read_memory_stats();
+  std::printf("first_frame_unix_ns %lld\npss_kib %ld\npeak_rss_kib %ld\n",
+              static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec, memory.pss_kib, memory.peak_rss_kib);
+  std::fflush(stdout);
 }
 
 // The window loop: sleeps in SDL_WaitEventTimeout until input, a posted event or the app's next
@@ -146,6 +160,10 @@ int run_window(App& app, const Options& options, const Config& config) {
       SDL_RenderCopy(renderer, texture, nullptr, nullptr);
       SDL_RenderPresent(renderer);
       present = false;
+      if (options.exit_after_first_frame) {
+        report_first_frame();
+        break;
+      }
     }
     SDL_Event event;
     int timeout = -1;
@@ -265,6 +283,10 @@ int main(int argc, char** argv) {
       if (!status.ok()) {
         std::fprintf(stderr, "%s: %s\n", options.script.c_str(), status.error().message.c_str());
         exit_code = 1;
+      }
+      if (std::getenv("KIOSK_REPORT_MEMORY")) {
+        const MemoryStats memory = read_memory_stats();
+        std::printf("pss_kib %ld\npeak_rss_kib %ld\n", memory.pss_kib, memory.peak_rss_kib);
       }
     }
   } else {

@@ -17,6 +17,7 @@ class AttractScreen final : public Screen {
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     const ui::Theme& theme = app.theme();
     const ui::Palette& palette = theme.palette();
+    elderly_ = theme.elderly_mode();
     auto page = std::make_unique<ui::FlexColumn>();
     page->set_background(palette.header);
 
@@ -50,7 +51,11 @@ class AttractScreen final : public Screen {
     if (event.kind == hal::DeviceEvent::Kind::card_placed) app.push(screens::make_home_screen());
   }
 
-  std::optional<Milliseconds> wake_at() const override { return next_rotation_; }
+  // Elderly mode never changes by itself, so the idle loop sleeps until touched.
+  std::optional<Milliseconds> wake_at() const override {
+    if (elderly_) return std::nullopt;
+    return next_rotation_;
+  }
   void on_time(AppContext& app) override {
     const Milliseconds interval = app.config().attract_rotate_seconds * Milliseconds{1000};
     if (next_rotation_ && !app.theme().elderly_mode()) {
@@ -63,6 +68,7 @@ class AttractScreen final : public Screen {
  private:
   static constexpr int slogan_count = 3;
   int slogan_ = 0;
+  bool elderly_ = false;
   std::optional<Milliseconds> next_rotation_ = Milliseconds{0};
 };
 

@@ -101,7 +101,32 @@ void App::handle_device_event(const hal::DeviceEvent& event) {
   const bool changed = statuses_[index].state != event.status.state;
   statuses_[index] = event.status;
   if (!stack_.empty()) stack_.back()->on_device_event(*this, event);
+  if (event.device == hal::DeviceClass::card_reader && event.kind == hal::DeviceEvent::Kind::card_placed) read_card();
   if (changed) rebuild();  // notices on screen follow the device state
+}
+
+// Reads a placed card off the UI thread into the session (a placed card starts one). The card is
+// personal data: if the session ended meanwhile, it is wiped instead of kept.
+void App::read_card() {
+  hal::CardReader* reader = devices_->card_reader.get();
+  if (!reader) return;
+  auto card = std::make_shared<std::optional<hal::DeviceResult<hal::IdentityCard>>>();
+  hal::CancelToken cancel;
+  run_in_background([reader, card, cancel] { card->emplace(reader->read_card(cancel, std::chrono::seconds(5))); },
+                    [this, card] {
+                      if (!card->has_value()) return;
+                      auto& result = **card;
+                      if (!result.ok()) {
+                        log::warning("card", std::string("read failed: ") + hal::to_string(result.error().code));
+                        return;
+                      }
+                      if (session_.active) {
+                        session_.identity = std::move(result.value());
+                        rebuild();
+                      } else {
+                        result.value().wipe();
+                      }
+                    });
 }
 
 std::vector<DeviceNotice> App::device_notices() const {

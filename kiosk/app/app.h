@@ -92,6 +92,7 @@ class App final : public AppContext {
   void load_catalog();
   void attach_device_listeners();
   void handle_device_event(const hal::DeviceEvent& event);
+  void read_card();
   void build_tree();
   std::unique_ptr<ui::Widget> build_top_bar(Screen& screen);
   std::unique_ptr<ui::Widget> build_bottom_bar();

@@ -1,14 +1,110 @@
-// Script commands that drive the simulated devices (card, fault). Written against devices/sim.
+// Script commands that drive the simulated devices: `card` and `fault`. They need the sim twin of
+// the device in question; against a real driver they fail with a clear message.
+#include "devices/sim/identities.h"
+#include "devices/sim/sim_camera.h"
+#include "devices/sim/sim_card_reader.h"
+#include "devices/sim/sim_printers.h"
 #include "kiosk/driver/script.h"
 
 namespace kiosk::driver {
+namespace {
 
-Status ScriptRunner::card(const Command&) {
-  return Error::make(ErrorKind::unsupported, "card: the simulated card reader is not built yet");
+using namespace devices::sim;
+
+Error not_sim(const std::string& device) {
+  return Error::make(ErrorKind::unsupported, "the " + device + " is not the simulator (driver \"sim\")");
 }
 
-Status ScriptRunner::fault(const Command&) {
-  return Error::make(ErrorKind::unsupported, "fault: simulated devices are not built yet");
+// Sets `name` among the common switches; false if it is not one of them.
+bool set_common(CommonFaults& faults, const std::string& name, bool on) {
+  if (name == "unplug") faults.unplugged = on;
+  else if (name == "garbage") faults.garbage = on;
+  else if (name == "hardware") faults.hardware_error = on;
+  else return false;
+  return true;
+}
+
+bool set_printer(PrinterFaults& faults, const std::string& name, bool on) {
+  if (set_common(faults, name, on)) return true;
+  if (name == "paper-near-end") faults.paper_near_end = on;
+  else if (name == "paper-out") faults.paper_out = on;
+  else if (name == "cover-open") faults.cover_open = on;
+  else return false;
+  return true;
+}
+
+Error unknown_switch(const std::string& device, const std::string& name, const char* known) {
+  return Error::make(ErrorKind::invalid_argument,
+                     "unknown fault \"" + name + "\" for " + device + " (known: " + known + ")");
+}
+
+template <typename Sim>
+Status camera_fault(hal::Device* device, const std::string& device_name, const std::string& name, bool on) {
+  auto* camera = dynamic_cast<Sim*>(device);
+  if (!camera) return not_sim(device_name);
+  auto faults = camera->faults();
+  if (!set_common(faults, name, on)) return unknown_switch(device_name, name, "unplug, garbage, hardware");
+  camera->set_faults(faults);
+  return {};
+}
+
+}  // namespace
+
+Status ScriptRunner::card(const Command& command) {
+  auto* reader = dynamic_cast<SimCardReader*>(devices_.card_reader.get());
+  if (!reader) return not_sim("card reader");
+  const std::string& what = command.arguments[0];
+  if (what == "none") {
+    reader->remove_card();
+    return {};
+  }
+  Result<hal::IdentityCard> card = what.rfind("file=", 0) == 0
+                                       ? load_identity(options_.script_dir / what.substr(5))
+                                       : load_sample_identity(options_.assets_dir, what);
+  if (!card.ok()) return card.release_error();
+  reader->place_card(card.release_value());
+  return {};
+}
+
+Status ScriptRunner::fault(const Command& command) {
+  const std::string& device = command.arguments[0];
+  const std::string& name = command.arguments[1];
+  const std::string value = command.arguments.size() > 2 ? command.arguments[2] : "on";
+  if (value != "on" && value != "off") return Error::make(ErrorKind::invalid_argument, "expected on or off, got \"" + value + "\"");
+  const bool on = value == "on";
+  if (device == "card_reader") {
+    auto* reader = dynamic_cast<SimCardReader*>(devices_.card_reader.get());
+    if (!reader) return not_sim(device);
+    auto faults = reader->faults();
+    if (name == "card-removed-mid-read") faults.card_removed_mid_read = on;
+    else if (!set_common(faults, name, on)) return unknown_switch(device, name, "unplug, garbage, hardware, card-removed-mid-read");
+    reader->set_faults(faults);
+    return {};
+  }
+  if (device == "receipt_printer" || device == "document_printer") {
+    constexpr const char* known = "unplug, garbage, hardware, paper-near-end, paper-out, cover-open";
+    if (device == "receipt_printer") {
+      auto* printer = dynamic_cast<SimReceiptPrinter*>(devices_.receipt_printer.get());
+      if (!printer) return not_sim(device);
+      auto faults = printer->faults();
+      if (!set_printer(faults, name, on)) return unknown_switch(device, name, known);
+      printer->set_faults(faults);
+    } else {
+      auto* printer = dynamic_cast<SimDocumentPrinter*>(devices_.document_printer.get());
+      if (!printer) return not_sim(device);
+      auto faults = printer->faults();
+      if (!set_printer(faults, name, on)) return unknown_switch(device, name, known);
+      printer->set_faults(faults);
+    }
+    return {};
+  }
+  if (device == "face_camera") return camera_fault<SimFaceCamera>(devices_.face_camera.get(), device, name, on);
+  if (device == "document_camera") {
+    return camera_fault<SimDocumentCamera>(devices_.document_camera.get(), device, name, on);
+  }
+  return Error::make(ErrorKind::invalid_argument,
+                     "unknown device \"" + device +
+                         "\" (card_reader, face_camera, document_camera, receipt_printer, document_printer)");
 }
 
 }  // namespace kiosk::driver

@@ -1,0 +1,45 @@
+#pragma once
+// An App on virtual time with the shipped strings and sample catalog, driven by script commands.
+#include <gtest/gtest.h>
+
+#include "kiosk/app/app.h"
+#include "kiosk/driver/script.h"
+#include "screens/screens.h"
+
+namespace kiosk {
+
+class AppTest : public testing::Test {
+ protected:
+  explicit AppTest(hal::Devices devices = {}) : devices_(std::move(devices)) {}
+
+  void start(Config config = {}) {
+    const std::filesystem::path assets = KIOSK_TEST_ASSETS;
+    config.assets_dir = assets;
+    config.catalog_file = assets / "catalog/items.json";
+    auto strings = Strings::load(assets / "strings");
+    ASSERT_TRUE(strings.ok()) << strings.error().message;
+    auto atlas = ui::GlyphAtlas::create(ui::default_regular_font(), ui::default_bold_font());
+    ASSERT_TRUE(atlas.ok()) << atlas.error().message;
+    app_ = std::make_unique<App>(
+        App::Dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_});
+    app_->start();
+    runner_ = std::make_unique<driver::ScriptRunner>(*app_, clock_, devices_, driver::RunOptions{{}, {}, false, assets, {}});
+  }
+
+  // Runs script lines; the test fails with the driver's message if a line fails.
+  ::testing::AssertionResult run(const std::string& script) {
+    auto commands = driver::parse_script(script);
+    if (!commands.ok()) return ::testing::AssertionFailure() << commands.error().message;
+    auto status = runner_->run(*commands);
+    if (!status.ok()) return ::testing::AssertionFailure() << status.error().message;
+    return ::testing::AssertionSuccess();
+  }
+
+  VirtualClock clock_;
+  hal::Devices devices_;
+  screens::StandardScreens factory_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<driver::ScriptRunner> runner_;
+};
+
+}  // namespace kiosk

@@ -10,6 +10,9 @@
 
 namespace kiosk::catalog {
 
+// Government-service terms whose starts count as word starts for initials search (身份证, 社保卡 …).
+const std::vector<std::u32string>& known_terms();
+
 // Pinyin initials of a UTF-8 string, lower case: "身份证" → "sfz"; ASCII letters and digits pass
 // through lower-cased; other characters are dropped. Polyphonic characters use the reading common
 // in item names (行 in 银行/行政 …). Unknown Han characters yield nothing.
@@ -32,6 +35,9 @@ class SearchIndex {
     const Item* item;
     std::string name_lower;
     std::string initials;
+    // Offsets into `initials` where a word starts (the name's start and every known term in it):
+    // mid-name initials match only there, so "sfz" finds 居民身份证… but not 二手房转移登记.
+    std::vector<std::size_t> word_starts;
     std::string other_lower;  // keywords, department, category name
   };
   std::vector<Entry> entries_;

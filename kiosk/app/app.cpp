@@ -243,7 +243,7 @@ ui::Widget& App::input_root() { return dialog_ ? *dialog_ : *root_; }
 
 void App::pointer_down(ui::Point point) {
   user_activity();
-  if (needs_build_ || needs_layout_) render();  // route against what is on screen
+  layout();  // route against what is on screen
   router_.down(input_root(), screen_rect(), point, now());
   needs_redraw_ = true;
 }
@@ -303,8 +303,6 @@ bool App::settled() const {
 }
 
 std::optional<Milliseconds> App::tick() {
-  retired_.clear();
-  retired_dialog_.reset();
   for (;;) {
     std::function<void()> event;
     {
@@ -320,6 +318,11 @@ std::optional<Milliseconds> App::tick() {
     if (auto due = screen.wake_at(); due && *due <= now()) screen.on_time(*this);
   }
   check_inactivity();
+  // The tree of a retired screen points into that screen (its scroll state, its callbacks): build
+  // the new tree before the old screens go, and never step animations on a stale tree.
+  layout();
+  retired_.clear();
+  retired_dialog_.reset();
 
   const Milliseconds current = now();
   if (animating_ && root_) {
@@ -440,16 +443,22 @@ void App::build_tree() {
   needs_layout_ = true;
 }
 
-bool App::render() {
-  if (stack_.empty()) return false;
+void App::layout() {
+  if (stack_.empty()) return;
   if (needs_build_) build_tree();
-  auto context = ui_context();
   if (needs_layout_) {
+    auto context = ui_context();
     root_->arrange(context, screen_rect());
     if (dialog_) dialog_->arrange(context, screen_rect());
     needs_layout_ = false;
     needs_redraw_ = true;
   }
+}
+
+bool App::render() {
+  if (stack_.empty()) return false;
+  layout();
+  auto context = ui_context();
   if (!needs_redraw_) return false;
   canvas_.clear(theme_.palette().background);
   root_->draw(canvas_, context);

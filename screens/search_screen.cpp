@@ -26,13 +26,14 @@ class SearchScreen final : public Screen {
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     const ui::Theme& theme = app.theme();
     std::string& query = app.session().search_query;
-    auto layout = std::make_unique<ui::FlexColumn>();
 
     auto top = std::make_unique<ui::Column>(theme.spacing() / 2, theme.padding());
-    auto* field = top->add(std::make_unique<ui::TextField>(&query, app.tr("search.placeholder"), [] {}));
+    auto* field = top->add(std::make_unique<ui::TextField>(&query, app.tr("search.placeholder"), [this, &app] {
+      keyboard_shown_ = true;  // tapping the field brings the keyboard back
+      app.rebuild();
+    }));
     field->set_id("query");
-    field->set_focused(true);
-    layout->add(std::move(top));
+    field->set_focused(keyboard_shown_);
 
     auto results = make_page(app);
     const catalog::SearchIndex* index = app.search_index();
@@ -51,10 +52,38 @@ class SearchScreen final : public Screen {
         for (const catalog::SearchHit& hit : hits) results->add(make_item_row(app, *hit.item));
       }
     }
-    layout->add(scrolling(std::move(results), &scroll_), 1);
+    if (!keyboard_shown_) {
+      auto* show = results->add(std::make_unique<ui::Button>(app.tr("keyboard.show"), ui::ButtonKind::secondary, [this, &app] {
+        keyboard_shown_ = true;
+        app.rebuild();
+      }));
+      show->set_id("keyboard-show");
+    }
 
-    layout->add(ui::make_keyboard(theme, [this, &app](const std::string& key) { on_text(app, key); },
-                                  app.tr("keyboard.space"), app.tr("keyboard.backspace")));
+    auto list = std::make_unique<ui::FlexColumn>();
+    list->add(std::move(top));
+    list->add(scrolling(std::move(results), &scroll_), 1);
+    if (!keyboard_shown_) return list;
+
+    auto keyboard = ui::make_keyboard(theme, {[this, &app](const std::string& key) { on_text(app, key); },
+                                              app.tr("keyboard.space"), app.tr("keyboard.backspace"),
+                                              app.tr("keyboard.hide"), [this, &app] {
+                                                keyboard_shown_ = false;
+                                                app.rebuild();
+                                              }});
+    if (!theme.display().portrait()) {
+      // Landscape: the results on the left, the keyboard on the right, both at full height.
+      auto row = std::make_unique<ui::Row>(0);
+      row->add(std::move(list), 1);
+      auto right = std::make_unique<ui::FlexColumn>();
+      right->add(std::make_unique<ui::Spacer>(0), 1);  // the keyboard sits at the bottom, near the hands
+      right->add(std::move(keyboard));
+      row->add(std::move(right), 1);
+      return row;
+    }
+    auto layout = std::make_unique<ui::FlexColumn>();
+    layout->add(std::move(list), 1);
+    layout->add(std::move(keyboard));
     return layout;
   }
 
@@ -66,12 +95,14 @@ class SearchScreen final : public Screen {
       query += typed;
     }
     scroll_ = {};
+    keyboard_shown_ = true;
     app.rebuild();
   }
 
  private:
   static constexpr std::size_t kMaxQueryBytes = 120;
   ui::ScrollState scroll_;
+  bool keyboard_shown_ = true;
 };
 
 }  // namespace

@@ -118,6 +118,7 @@ void App::read_card() {
                       auto& result = **card;
                       if (!result.ok()) {
                         log::warning("card", std::string("read failed: ") + hal::to_string(result.error().code));
+                        if (session_.active) show_card_failure(result.error().code);
                         return;
                       }
                       if (session_.active) {
@@ -127,6 +128,22 @@ void App::read_card() {
                         result.value().wipe();
                       }
                     });
+}
+
+// A read that failed is said in plain words with a way forward: place the card again and read
+// again, or close and go on without it (browsing needs no card).
+void App::show_card_failure(hal::DeviceErrorCode code) {
+  const bool removed = code == hal::DeviceErrorCode::card_removed;
+  const std::string title = tr(removed ? "card.removed.title" : "card.failed.title");
+  const std::string message = removed ? tr("card.removed.message")
+                                      : strings_.format("card.failed.message", {config_.staff_location});
+  show_dialog(title, message,
+              {{tr("card.read_again"), ui::ButtonKind::primary,
+                [this] {
+                  close_dialog();
+                  read_card();
+                }},
+               {tr("card.close"), ui::ButtonKind::secondary, [this] { close_dialog(); }}});
 }
 
 std::vector<DeviceNotice> App::device_notices() const {

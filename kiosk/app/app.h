@@ -94,6 +94,7 @@ class App final : public AppContext {
   void handle_device_event(const hal::DeviceEvent& event);
   void read_card();
   void build_tree();
+  void show_card_failure(hal::DeviceErrorCode code);
   void layout();  // builds the tree and arranges it if needed
   std::unique_ptr<ui::Widget> build_top_bar(Screen& screen);
   std::unique_ptr<ui::Widget> build_bottom_bar();

@@ -31,12 +31,12 @@ std::unique_ptr<Widget> make_dialog(const Theme& theme, std::string title, std::
   return std::make_unique<ModalLayer>(std::move(card));
 }
 
-std::unique_ptr<Widget> make_keyboard(const Theme& theme, std::function<void(const std::string&)> on_key,
-                                      const std::string& space_label, const std::string& backspace_label) {
+std::unique_ptr<Widget> make_keyboard(const Theme& theme, KeyboardSpec spec) {
   static const char* const rows[] = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};
-  const int gap = 8;
-  auto keyboard = std::make_unique<Column>(gap, 0);
+  const int gap = theme.spacing() / 2;
+  auto keyboard = std::make_unique<Column>(gap, theme.padding() / 2);
   keyboard->set_id("keyboard");
+  auto on_key = spec.on_key;
   for (const char* keys : rows) {
     auto row = std::make_unique<Row>(gap);
     const std::string text(keys);
@@ -45,16 +45,21 @@ std::unique_ptr<Widget> make_keyboard(const Theme& theme, std::function<void(con
     if (pad > 0) row->add(std::make_unique<Spacer>(0), pad);
     for (char key : text) {
       const std::string label(1, key);
-      row->add(std::make_unique<Button>(label, ButtonKind::secondary, [on_key, label] { on_key(label); }), 2);
+      auto* button = row->add(std::make_unique<Button>(label, ButtonKind::secondary, [on_key, label] { on_key(label); }), 2);
+      button->set_id("key-" + label);
     }
     if (pad > 0) row->add(std::make_unique<Spacer>(0), pad);
     keyboard->add(std::move(row));
   }
   auto last = std::make_unique<Row>(gap);
-  last->add(std::make_unique<Button>(space_label, ButtonKind::secondary, [on_key] { on_key(" "); }), 3);
-  last->add(std::make_unique<Button>(backspace_label, ButtonKind::secondary, [on_key] { on_key("\b"); }), 1);
+  if (!spec.hide_label.empty()) {
+    auto* hide = last->add(std::make_unique<Button>(spec.hide_label, ButtonKind::secondary, spec.on_hide), 2);
+    hide->set_id("keyboard-hide");
+  }
+  last->add(std::make_unique<Button>(spec.space_label, ButtonKind::secondary, [on_key] { on_key(" "); }), 3);
+  auto* backspace = last->add(std::make_unique<Button>(spec.backspace_label, ButtonKind::secondary, [on_key] { on_key("\b"); }), 2);
+  backspace->set_id("key-backspace");
   keyboard->add(std::move(last));
-  (void)theme;
   return keyboard;
 }
 

@@ -28,9 +28,18 @@ class ModalLayer : public Widget {
 std::unique_ptr<Widget> make_dialog(const Theme& theme, std::string title, std::string message,
                                     std::vector<DialogButton> buttons);
 
-// Latin letters, digits, space and backspace. `on_key` receives the key's text, or "\b" for
-// backspace. Pinyin input (an IME with candidates) comes with the application forms.
-std::unique_ptr<Widget> make_keyboard(const Theme& theme, std::function<void(const std::string&)> on_key,
-                                      const std::string& space_label, const std::string& backspace_label);
+// The labels and callbacks of an on-screen keyboard.
+struct KeyboardSpec {
+  std::function<void(const std::string&)> on_key;  // the key's text, or "\b" for backspace
+  std::string space_label;
+  std::string backspace_label;
+  std::string hide_label;       // empty: no "hide keyboard" key
+  std::function<void()> on_hide;
+};
+
+// Latin letters, digits, space, backspace and (optionally) a key that hides the keyboard so a
+// list below it can use the whole screen. Pinyin input (an IME with candidates) comes with the
+// application forms.
+std::unique_ptr<Widget> make_keyboard(const Theme& theme, KeyboardSpec spec);
 
 }  // namespace kiosk::ui

@@ -75,6 +75,27 @@ TextLayout layout_text(GlyphAtlas& atlas, std::string_view utf8, const TextStyle
   }
   if (line_begin < clusters.size() || lines.empty()) lines.push_back({line_begin, end_of_content(clusters.size())});
 
+  // No orphan: a paragraph whose wrapped last line is one CJK character ("最多跑一 / 次", "信 / 息。") takes one
+  // more character down from the line before, where a break is allowed there.
+  for (std::size_t l = 1; wrap && l < lines.size(); ++l) {
+    Line& previous = lines[l - 1];
+    Line& line = lines[l];
+    const bool soft_wrapped = previous.end <= line.begin && line.begin > 0 && clusters[line.begin - 1].code_point != U'\n' &&
+                              (previous.end == line.begin || is_space(clusters[previous.end].code_point));
+    const bool paragraph_ends = l + 1 == lines.size() || clusters[lines[l + 1].begin - 1].code_point == U'\n';
+    if (!soft_wrapped || !paragraph_ends) continue;
+    std::size_t characters = 0;  // closing punctuation does not count: "息。" is an orphan too
+    for (std::size_t k = line.begin; k < line.end; ++k) characters += text::is_no_line_start(clusters[k].code_point) ? 0 : 1;
+    if (characters != 1) continue;
+    if (!text::is_cjk_breakable(clusters[line.begin].code_point)) continue;
+    if (previous.end - previous.begin < 3) continue;
+    const std::size_t moved = previous.end - 1;
+    if (!can_break_between(clusters[moved - 1].code_point, clusters[moved].code_point)) continue;
+    line.begin = moved;
+    line_begin = previous.begin;  // end_of_content() trims back to the previous line's start only
+    previous.end = end_of_content(moved);
+  }
+
   if (style.max_lines > 0 && static_cast<int>(lines.size()) > style.max_lines) {
     lines.resize(static_cast<std::size_t>(style.max_lines));
     layout.truncated = true;

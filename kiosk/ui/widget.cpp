@@ -140,7 +140,9 @@ Size Label::measure(UiContext& context, int width) { return {width, layout_for(c
 
 void Label::draw(Canvas& canvas, UiContext& context) {
   const TextLayout& layout = layout_for(context, rect_.width);
-  draw_text(canvas, context.atlas, layout, {rect_.x, rect_.y}, color_.value_or(context.theme.palette().text));
+  // A label given more height than it needs (a title beside taller buttons) sits in the middle.
+  const int y = rect_.y + std::max(0, (rect_.height - layout.height) / 2);
+  draw_text(canvas, context.atlas, layout, {rect_.x, y}, color_.value_or(context.theme.palette().text));
 }
 
 // --- Button ---------------------------------------------------------------------------------

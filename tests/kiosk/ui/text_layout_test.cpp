@@ -61,6 +61,26 @@ TEST_F(TextLayoutTest, ClosingPunctuationNeverStartsALine) {
   EXPECT_EQ(first_line, 4);
 }
 
+TEST_F(TextLayoutTest, ALastLineIsNeverOneChineseCharacter) {
+  // Width for exactly 5 characters: "一二三四五六" would leave "六" alone on line 2; the breaker
+  // takes "五" down with it.
+  const int advance = atlas_->glyph({32, false}, U'一').advance;
+  const auto layout = layout_text(*atlas_, "一二三四五六", style(), advance * 5);
+  ASSERT_EQ(layout.line_count, 2);
+  int first_line = 0;
+  for (const auto& glyph : layout.glyphs) first_line += glyph.y == layout.glyphs.front().y ? 1 : 0;
+  EXPECT_EQ(first_line, 4);
+  // Closing punctuation after the lone character does not save it: "五六。" goes down together.
+  const auto with_stop = layout_text(*atlas_, "一二三四五六。", style(), advance * 5);
+  ASSERT_EQ(with_stop.line_count, 2);
+  EXPECT_EQ(with_stop.glyphs[4].x, 0);
+  // An explicit newline is the author's choice: a one-character line after it stays.
+  const auto explicit_break = layout_text(*atlas_, "一二三\n四", style(), advance * 5);
+  ASSERT_EQ(explicit_break.line_count, 2);
+  EXPECT_EQ(explicit_break.glyphs.size(), 4u);
+  EXPECT_EQ(explicit_break.glyphs[3].x, 0);
+}
+
 TEST_F(TextLayoutTest, MaxLinesTruncatesWithEllipsis) {
   TextStyle s = style();
   s.max_lines = 1;

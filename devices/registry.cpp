@@ -12,8 +12,9 @@ namespace {
 using Created = Result<std::unique_ptr<hal::Device>>;
 
 Error option_error(hal::DeviceClass device, const std::string& option, const std::string& what) {
-  return Error::make(ErrorKind::parse,
-                     std::string("devices.") + hal::to_string(device) + "." + option + ": " + what);
+  // An empty option names the class itself: `devices.card_reader: expected an object`.
+  return Error::make(ErrorKind::parse, std::string("devices.") + hal::to_string(device) +
+                                           (option.empty() ? "" : "." + option) + ": " + what);
 }
 
 // "frames": ["images/face-ok.ppm", …] relative to the assets folder.

@@ -120,12 +120,23 @@ int run_window(App& app, const Options& options, const Config& config) {
     height = static_cast<int>(height * scale);
     flags |= SDL_WINDOW_RESIZABLE;
   }
+  if (config.renderer == "software") {
+    // Present through the native framebuffer (XShm, wl_shm, KMS dumb buffers): SDL would otherwise
+    // put a GL renderer behind the window surface.
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+  }
   SDL_Window* window = SDL_CreateWindow("政务服务自助终端", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width, height, flags);
   if (!window) {
     log::error("main", std::string("cannot open a window: ") + SDL_GetError());
     return 1;
   }
-  SDL_Renderer* renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+  // We rasterise every frame ourselves; the renderer only copies it to the panel. The software
+  // renderer does that without loading a GL driver (Mesa alone is ~80 MiB of PSS).
+  SDL_Renderer* renderer = nullptr;
+  if (config.renderer == "accelerated") {
+    renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+  }
   if (!renderer) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
   if (!renderer) {
     log::error("main", std::string("cannot create a renderer: ") + SDL_GetError());

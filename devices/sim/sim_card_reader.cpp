@@ -82,11 +82,15 @@ void SimCardReader::remove_card() {
 }
 
 void SimCardReader::set_faults(const Faults& faults) {
+  bool card_appears = false;
   {
     std::lock_guard lock(mutex_);
+    // A reader plugged back in finds the card lying on it, as a real reader's polling would.
+    card_appears = faults_.unplugged && !faults.unplugged && card_.has_value();
     faults_ = faults;
   }
   update_status();
+  if (card_appears) emit(hal::DeviceEvent::Kind::card_placed);
 }
 
 SimCardReader::Faults SimCardReader::faults() const {

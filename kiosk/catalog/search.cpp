@@ -7,12 +7,20 @@
 namespace kiosk::catalog {
 namespace {
 
-// Trims ASCII spaces and lower-cases ASCII letters.
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Trims ASCII white space and lower-cases ASCII letters.
 std::string normalise(std::string_view query) {
   std::size_t start = 0, end = query.size();
-  while (start < end && (query[start] == ' ' || query[start] == '\t')) ++start;
-  while (end > start && (query[end - 1] == ' ' || query[end - 1] == '\t')) --end;
+  while (start < end && is_ascii_space(query[start])) ++start;
+  while (end > start && is_ascii_space(query[end - 1])) --end;
   return text::to_lower_ascii(query.substr(start, end - start));
+}
+
+// Each field is matched on its own, so a query cannot match across two keywords.
+bool any_contains(const std::vector<std::string>& fields, const std::string& query) {
+  return std::any_of(fields.begin(), fields.end(),
+                     [&query](const std::string& field) { return field.find(query) != std::string::npos; });
 }
 
 bool only_latin(std::string_view text) {
@@ -53,10 +61,12 @@ const std::vector<std::u32string>& known_terms() {
 
 SearchIndex::SearchIndex(const Catalog& catalog) {
   for (const Item& item : catalog.items) {
-    Entry entry{&item, text::to_lower_ascii(item.name), pinyin_initials(item.name), find_word_starts(item.name), {}};
-    for (const auto& keyword : item.keywords) entry.other_lower += text::to_lower_ascii(keyword) + "\n";
-    entry.other_lower += text::to_lower_ascii(item.department) + "\n";
-    if (const Category* category = catalog.find_category(item.category)) entry.other_lower += category->name;
+    Entry entry{&item, text::to_lower_ascii(item.name), pinyin_initials(item.name), find_word_starts(item.name), {}, {}};
+    for (const auto& keyword : item.keywords) entry.keywords_lower.push_back(text::to_lower_ascii(keyword));
+    entry.other_lower.push_back(text::to_lower_ascii(item.department));
+    if (const Category* category = catalog.find_category(item.category)) {
+      entry.other_lower.push_back(text::to_lower_ascii(category->name));
+    }
     entries_.push_back(std::move(entry));
   }
 }
@@ -78,7 +88,8 @@ std::vector<SearchHit> SearchIndex::search(std::string_view raw_query, std::size
         }
       }
     }
-    if (score == 0 && entry.other_lower.find(query) != std::string::npos) score = 50;
+    if (score == 0 && any_contains(entry.keywords_lower, query)) score = 60;
+    if (score == 0 && any_contains(entry.other_lower, query)) score = 50;
     if (score > 0 && entry.item->kiosk_enabled) score += 5;  // what can be done here first
     if (score > 0) hits.push_back({entry.item, score});
   }

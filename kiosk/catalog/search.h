@@ -38,7 +38,8 @@ class SearchIndex {
     // Offsets into `initials` where a word starts (the name's start and every known term in it):
     // mid-name initials match only there, so "sfz" finds 居民身份证… but not 二手房转移登记.
     std::vector<std::size_t> word_starts;
-    std::string other_lower;  // keywords, department, category name
+    std::vector<std::string> keywords_lower;
+    std::vector<std::string> other_lower;  // department, category name
   };
   std::vector<Entry> entries_;
 };

@@ -69,6 +69,10 @@ Result<Config> parse_config(std::string_view json_text) {
     TRY_STATUS(read_int(display, "width", 320, 7680, config.display_width));
     TRY_STATUS(read_int(display, "height", 320, 7680, config.display_height));
     TRY_STATUS(read_bool(display, "fullscreen", config.fullscreen));
+    TRY_STATUS(read_string(display, "renderer", config.renderer));
+    if (config.renderer != "software" && config.renderer != "accelerated") {
+      return field_error("display.renderer", "must be \"software\" or \"accelerated\"");
+    }
     if (display.contains("pixels_per_inch")) {
       if (!display["pixels_per_inch"].is_number()) return field_error("display.pixels_per_inch", "must be a number");
       config.pixels_per_inch = display["pixels_per_inch"].get<double>();

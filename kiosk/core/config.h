@@ -24,6 +24,10 @@ struct Config {
   int display_height = 1920;
   double pixels_per_inch = 102.5;
   bool fullscreen = false;
+  // How frames reach the panel: "software" (SDL's software renderer over the window surface: no
+  // GL driver loaded, ~80 MiB less memory) or "accelerated" (GL/GLES, for panels that need GPU
+  // scaling or rotation).
+  std::string renderer = "software";
   std::string language = "zh";
   bool elderly_mode = false;
   int inactivity_seconds = 90;          // no touch for this long in a session → warning

@@ -169,7 +169,6 @@ int main(int argc, char** argv) {
 
   Config config;
   config.assets_dir = assets;
-  config.catalog_file = assets / "catalog/items.json";
   VirtualClock clock;
   hal::Devices devices;
   screens::StandardScreens factory;
@@ -177,6 +176,10 @@ int main(int argc, char** argv) {
   App app(App::Dependencies{config, strings.release_value(), second_atlas.release_value(), &clock, &devices, &factory});
   app.start();
   while (!app.settled() || !app.catalog()) {
+    if (!app.catalog_error().empty()) {
+      std::fprintf(stderr, "kiosk_bench: catalog: %s\n", app.catalog_error().c_str());
+      return 1;
+    }
     app.tick();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }

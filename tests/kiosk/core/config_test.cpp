@@ -45,6 +45,7 @@ INSTANTIATE_TEST_SUITE_P(
                     BadConfig{R"({"display": {"width": "wide"}})", "width"}, BadConfig{R"({"display": {"pixels_per_inch": 5}})", "pixels_per_inch"},
                     BadConfig{R"({"inactivity_warning_seconds": 5})", "inactivity_warning_seconds"},
                     BadConfig{R"({"language": "fr"})", "language"},
+                    BadConfig{R"({"display": {"renderer": "vulkan"}})", "display.renderer"},
                     BadConfig{R"({"elderly_mode": "yes"})", "elderly_mode"},
                     BadConfig{R"({"devices": []})", "devices"},
                     BadConfig{"{\"hall_name\": \"\xFF\xFE\"}", "not valid JSON"},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <vector>
 
 #include "kiosk/ui/png.h"
 
@@ -42,6 +43,37 @@ TEST(Canvas, MaskBlendsOneColour) {
   EXPECT_EQ(canvas.pixel(0, 0) & 0xFF, 0xFFu);
   EXPECT_NEAR(static_cast<int>(canvas.pixel(1, 0) & 0xFF), 127, 2);
   EXPECT_EQ(canvas.pixel(2, 0) & 0xFF, 0x00u);
+}
+
+// The vector path (4 pixels at a time) and the scalar tail give the same pixels as the blend
+// written out per channel, for every coverage, on a background that differs per pixel, with an
+// opaque and a translucent colour.
+TEST(Canvas, MaskBlendIsExactForEveryCoverage) {
+  for (const Color colour : {Color::rgb(0x1B1F24), Color{200, 30, 90, 128}}) {
+    const int width = 259;  // not a multiple of 4: the tail runs too
+    Canvas canvas(width, 1);
+    std::vector<std::uint8_t> mask(width);
+    for (int x = 0; x < width; ++x) {
+      canvas.pixels()[x] = 0xFF000000u | static_cast<std::uint32_t>(x * 0x010203 % 0xFFFFFF);
+      mask[static_cast<std::size_t>(x)] = static_cast<std::uint8_t>(x % 256);
+    }
+    const std::vector<std::uint32_t> before(canvas.pixels(), canvas.pixels() + width);
+    canvas.draw_mask(0, 0, width, 1, mask.data(), width, colour);
+    const unsigned colour_alpha = colour.a + (colour.a >> 7u);
+    for (int x = 0; x < width; ++x) {
+      const unsigned coverage = mask[static_cast<std::size_t>(x)];
+      const unsigned alpha = ((coverage + (coverage >> 7u)) * colour_alpha) >> 8u;
+      const std::uint32_t old = before[static_cast<std::size_t>(x)];
+      auto channel = [&](unsigned source, int shift) {
+        return ((source * alpha + ((old >> shift) & 0xFFu) * (256 - alpha)) >> 8u) << shift;
+      };
+      const std::uint32_t expected = 0xFF000000u | channel(colour.r, 16) | channel(colour.g, 8) | channel(colour.b, 0);
+      ASSERT_EQ(canvas.pixel(x, 0), expected) << "x=" << x << " coverage=" << coverage;
+      if (coverage == 0) {
+        ASSERT_EQ(canvas.pixel(x, 0), old);
+      }
+    }
+  }
 }
 
 TEST(Png, SavesLoadsAndCompares) {

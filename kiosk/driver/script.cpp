@@ -20,7 +20,7 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
       {"tap", {1, 2}},      {"type", {1, 1}},          {"key", {1, 1}},        {"drag", {4, 5}},
       {"card", {1, 1}},     {"wait", {1, 1}},          {"wait-for", {1, 2}},   {"expect", {1, 1}},
       {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 1}}, {"elderly", {1, 1}},
-      {"lang", {1, 1}},     {"fault", {2, 3}},
+      {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},
   };
   return table;
 }
@@ -165,6 +165,51 @@ bool ScriptRunner::text_visible(const std::string& text) {
   return false;
 }
 
+// Drags the largest visible scroll view, as a finger would (held still before lifting, so it does
+// not fling), until a widget showing `text` is wholly inside it: first towards the end, then back.
+Status ScriptRunner::scroll_to(const std::string& text) {
+  auto wholly_visible = [&] {
+    for (const auto& visible : app_.visible_widgets()) {
+      if (visible.widget->text().find(text) != std::string_view::npos && visible.visible == visible.widget->rect()) return true;
+    }
+    return false;
+  };
+  for (const int direction : {-1, 1}) {  // -1: finger moves up, content moves up (towards the end)
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      if (wholly_visible()) return {};
+      ui::ScrollView* scroll = nullptr;
+      ui::Rect area;
+      for (const auto& visible : app_.visible_widgets()) {
+        auto* candidate = dynamic_cast<ui::ScrollView*>(visible.widget);
+        if (candidate && visible.visible.width * visible.visible.height > area.width * area.height) {
+          scroll = candidate;
+          area = visible.visible;
+        }
+      }
+      if (!scroll) return Error::make(ErrorKind::not_found, "nothing to scroll to find \"" + text + "\"");
+      const double before = scroll->offset();
+      const int distance = area.height * 2 / 5;
+      const ui::Point from{area.x + area.width / 2, area.y + area.height / 2 + direction * -distance / 2};
+      const ui::Point to{from.x, from.y + direction * distance};
+      app_.pointer_down(from);
+      for (int i = 1; i <= 10; ++i) {
+        clock_.advance(30);
+        app_.pointer_move({from.x, from.y + (to.y - from.y) * i / 10});
+        app_.tick();
+      }
+      for (int i = 0; i < 5; ++i) {  // hold still: no fling
+        clock_.advance(30);
+        app_.pointer_move(to);
+      }
+      app_.pointer_up(to);
+      TRY_STATUS(settle());
+      if (scroll->offset() == before) break;  // at this end
+    }
+  }
+  if (wholly_visible()) return {};
+  return Error::make(ErrorKind::not_found, "no widget with text \"" + text + "\" found by scrolling");
+}
+
 Status ScriptRunner::tap_point(ui::Point point) {
   app_.pointer_down(point);
   TRY_STATUS(advance(50));
@@ -295,6 +340,7 @@ Status ScriptRunner::execute(const Command& command) {
     }
     return Error::make(ErrorKind::invalid_argument, "bad value \"" + value + "\" for " + verb);
   }
+  if (verb == "scroll-to") return scroll_to(args[0]);
   if (verb == "card") return card(command);
   if (verb == "fault") return fault(command);
   return Error::make(ErrorKind::invalid_argument, "unknown command \"" + verb + "\"");

@@ -7,7 +7,7 @@
 //   card <sample> | card file=<identity.json> | card none
 //   wait <ms>                wait-for "<text>" [ms] expect "<text>"     expect-not "<text>"
 //   expect-screen <name>     screenshot <name>      elderly on|off         lang zh|en
-//   fault <device> <switch> [on|off]
+//   fault <device> <switch> [on|off]      scroll-to "<text>"
 // Errors name the line: `line 4: no visible widget with text "下一步"`.
 
 #include <filesystem>
@@ -56,6 +56,7 @@ class ScriptRunner {
   Status tap_text(const std::string& text);
   Status tap_id(const std::string& id);
   Status tap_point(ui::Point point);
+  Status scroll_to(const std::string& text);
   Status screenshot(const std::string& name);
   Status card(const Command& command);
   Status fault(const Command& command);

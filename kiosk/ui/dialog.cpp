@@ -45,7 +45,7 @@ std::unique_ptr<Widget> make_keyboard(const Theme& theme, KeyboardSpec spec) {
     if (pad > 0) row->add(std::make_unique<Spacer>(0), pad);
     for (char key : text) {
       const std::string label(1, key);
-      auto* button = row->add(std::make_unique<Button>(label, ButtonKind::secondary, [on_key, label] { on_key(label); }), 2);
+      auto* button = row->add(std::make_unique<Button>(label, ButtonKind::key, [on_key, label] { on_key(label); }), 2);
       button->set_id("key-" + label);
     }
     if (pad > 0) row->add(std::make_unique<Spacer>(0), pad);
@@ -53,11 +53,11 @@ std::unique_ptr<Widget> make_keyboard(const Theme& theme, KeyboardSpec spec) {
   }
   auto last = std::make_unique<Row>(gap);
   if (!spec.hide_label.empty()) {
-    auto* hide = last->add(std::make_unique<Button>(spec.hide_label, ButtonKind::secondary, spec.on_hide), 2);
+    auto* hide = last->add(std::make_unique<Button>(spec.hide_label, ButtonKind::key, spec.on_hide), 2);
     hide->set_id("keyboard-hide");
   }
-  last->add(std::make_unique<Button>(spec.space_label, ButtonKind::secondary, [on_key] { on_key(" "); }), 3);
-  auto* backspace = last->add(std::make_unique<Button>(spec.backspace_label, ButtonKind::secondary, [on_key] { on_key("\b"); }), 2);
+  last->add(std::make_unique<Button>(spec.space_label, ButtonKind::key, [on_key] { on_key(" "); }), 3);
+  auto* backspace = last->add(std::make_unique<Button>(spec.backspace_label, ButtonKind::key, [on_key] { on_key("\b"); }), 2);
   backspace->set_id("key-backspace");
   keyboard->add(std::move(last));
   return keyboard;

@@ -176,8 +176,11 @@ Size Button::measure(UiContext& context, int width) {
     detail_layout_.reset();
   }
   layout_width_ = width;
-  const int vertical = kind_ == ButtonKind::header ? 8 : theme.spacing();
-  const int minimum = kind_ == ButtonKind::tile ? theme.button_height() * 2 : theme.button_height();
+  const int vertical = kind_ == ButtonKind::header || kind_ == ButtonKind::key ? 8 : theme.spacing();
+  // Keys are as small as a touch target allows, so a keyboard leaves room for what it types into.
+  const int minimum = kind_ == ButtonKind::tile  ? theme.button_height() * 2
+                      : kind_ == ButtonKind::key ? theme.min_touch_target()
+                                                 : theme.button_height();
   return {width, std::max({minimum, theme.min_touch_target(), content + 2 * vertical})};
 }
 
@@ -192,14 +195,15 @@ void Button::draw(Canvas& canvas, UiContext& context) {
     case ButtonKind::row:
     case ButtonKind::tile: fill = palette.surface; ink = palette.text; break;
     case ButtonKind::header: fill = Color{255, 255, 255, 40}; ink = palette.on_header; break;
-    case ButtonKind::secondary: break;
+    case ButtonKind::secondary:
+    case ButtonKind::key: break;
   }
   if (!enabled_) {
     fill = palette.border;
     ink = palette.text_secondary;
   }
   canvas.fill_rounded_rect(rect_, theme.corner_radius(), fill);
-  if (kind_ == ButtonKind::row || kind_ == ButtonKind::tile || kind_ == ButtonKind::secondary) {
+  if (kind_ == ButtonKind::row || kind_ == ButtonKind::tile || kind_ == ButtonKind::secondary || kind_ == ButtonKind::key) {
     canvas.stroke_rounded_rect(rect_, theme.corner_radius(), selected_ ? 4 : 2,
                                selected_ ? palette.primary : palette.border);
   }

@@ -190,6 +190,7 @@ enum class ButtonKind {
   row,        // a list row: white card, left-aligned title and detail, chevron
   tile,       // a home-screen tile: large title and detail, centred
   header,     // buttons in the top bar
+  key,        // an on-screen keyboard key: secondary look, minimum touch-target height
 };
 
 class Button : public Widget {

@@ -57,7 +57,7 @@ bench: build
 # libFuzzer builds (clang) of every parser's fuzz target, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 fuzz:
-	tools/install-deps build
+	tools/install-deps fuzz
 	@[ -f build-fuzz/build.ninja ] || CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DKIOSK_FUZZ=ON -DKIOSK_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
 	for target in build-fuzz/tests/fuzz/*_fuzz; do \

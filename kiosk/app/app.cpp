@@ -314,9 +314,11 @@ void App::post(std::function<void()> event) {
   if (wake_) wake_();
 }
 
-bool App::settled() const {
+bool App::settled() const { return !working() && !animating_; }
+
+bool App::working() const {
   std::lock_guard lock(queue_mutex_);
-  return queue_.empty() && worker_.idle() && !animating_;
+  return !queue_.empty() || !worker_.idle();
 }
 
 std::optional<Milliseconds> App::tick() {
@@ -342,8 +344,10 @@ std::optional<Milliseconds> App::tick() {
   retired_dialog_.reset();
 
   const Milliseconds current = now();
-  if (animating_ && root_) {
-    const Milliseconds elapsed = std::clamp<Milliseconds>(current - last_frame_, 1, 100);
+  // Animations follow the clock: a tick with no time passed moves nothing (the script driver
+  // ticks many times at one virtual instant).
+  if (animating_ && root_ && current > last_frame_) {
+    const Milliseconds elapsed = std::min<Milliseconds>(current - last_frame_, 100);
     animating_ = ui::step_scroll_animations(*root_, elapsed);
     needs_redraw_ = true;
   }

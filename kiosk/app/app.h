@@ -57,6 +57,9 @@ class App final : public AppContext {
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
   // No queued events, no background job, no animation: the script driver's "settled".
   bool settled() const;
+  // A queued event or a background job is pending (animations aside).
+  bool working() const;
+  bool animating() const { return animating_; }
 
   const ui::Canvas& canvas() const { return canvas_; }
   // Widgets a citizen can see now (only the dialog's while one is open).

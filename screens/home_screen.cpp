@@ -39,7 +39,7 @@ class HomeScreen final : public Screen {
     const catalog::Catalog* catalog = app.catalog();
     if (!catalog) {
       if (app.catalog_error().empty()) {
-        page->add(std::make_unique<ui::Label>(app.tr("home.loading"), ui::TextRole::body));
+        page->add(std::make_unique<ui::Spinner>(app.tr("home.loading")));
       } else {
         page->add(std::make_unique<ui::Label>(app.tr("fault.catalog.message"), ui::TextRole::body));
         auto* help = page->add(std::make_unique<ui::Button>(app.tr("fault.catalog.title"), ui::ButtonKind::warning, [&app] {

@@ -40,7 +40,7 @@ class SearchScreen final : public Screen {
     if (query.empty()) {
       results->add(std::make_unique<ui::Label>(app.tr("search.hint"), ui::TextRole::body, theme.palette().text_secondary));
     } else if (!index) {
-      results->add(std::make_unique<ui::Label>(app.tr("home.loading"), ui::TextRole::body));
+      results->add(std::make_unique<ui::Spinner>(app.tr("home.loading")));
     } else {
       const auto hits = index->search(query);
       if (hits.empty()) {

@@ -348,14 +348,17 @@ std::optional<Milliseconds> App::tick() {
   // ticks many times at one virtual instant).
   if (animating_ && root_ && current > last_frame_) {
     const Milliseconds elapsed = std::min<Milliseconds>(current - last_frame_, 100);
-    animating_ = ui::step_scroll_animations(*root_, elapsed);
+    animating_ = ui::step_animations(*root_, elapsed);
     needs_redraw_ = true;
   }
   last_frame_ = current;
 
   std::optional<Milliseconds> next;
   auto consider = [&next](Milliseconds at) { next = next ? std::min(*next, at) : at; };
-  if (animating_) consider(current + frame_interval);
+  if (animating_) {
+    const auto interval = root_ ? ui::animation_interval(*root_) : std::nullopt;
+    consider(current + interval.value_or(frame_interval));
+  }
   if (!stack_.empty()) {
     if (auto due = stack_.back()->wake_at()) consider(*due);
     if (stack_.back()->in_session()) {
@@ -462,6 +465,7 @@ void App::build_tree() {
   }
   needs_build_ = false;
   needs_layout_ = true;
+  if (ui::any_animating(*root_)) animating_ = true;  // a spinner on the new screen turns at once
 }
 
 void App::layout() {

@@ -328,4 +328,50 @@ void ScrollView::draw(Canvas& canvas, UiContext& context) {
   }
 }
 
+// --- Spinner --------------------------------------------------------------------------------
+
+Spinner::Spinner(std::string label) : label_(std::move(label)) {}
+
+int Spinner::diameter(const Theme& theme) const { return theme.min_touch_target(); }
+
+Size Spinner::measure(UiContext& context, int width) {
+  int height = diameter(context.theme) + 2 * context.theme.spacing();
+  if (!label_.empty()) {
+    TextStyle style = context.theme.text(TextRole::body, context.theme.palette().text_secondary);
+    style.align = Align::center;
+    layout_ = layout_text(context.atlas, label_, style, width);
+    layout_width_ = width;
+    height += layout_->height;
+  }
+  return {width, height};
+}
+
+void Spinner::draw(Canvas& canvas, UiContext& context) {
+  const Theme& theme = context.theme;
+  if (!label_.empty() && layout_width_ != rect_.width) measure(context, rect_.width);
+  const int size = diameter(theme);
+  const Point centre{rect_.x + rect_.width / 2, rect_.y + theme.spacing() + size / 2};
+  const int dot = std::max(4, size / 9);
+  const double ring = size / 2.0 - dot;
+  const int lead = step_index();
+  for (int i = 0; i < kDots; ++i) {
+    // The leading dot is solid; the ones behind it fade, so the ring reads as turning.
+    const int behind = (lead - i + kDots) % kDots;
+    const auto alpha = static_cast<std::uint8_t>(255 - behind * 200 / kDots);
+    const double angle = 2 * 3.14159265358979 * i / kDots - 3.14159265358979 / 2;
+    const Point at{centre.x + static_cast<int>(std::lround(ring * std::cos(angle))),
+                   centre.y + static_cast<int>(std::lround(ring * std::sin(angle)))};
+    canvas.fill_circle(at, dot, theme.palette().primary.with_alpha(alpha));
+  }
+  if (layout_) {
+    draw_text(canvas, context.atlas, *layout_, {rect_.x, rect_.y + size + 2 * theme.spacing()},
+              theme.palette().text_secondary);
+  }
+}
+
+bool Spinner::animate(Milliseconds elapsed) {
+  phase_ = (phase_ + elapsed) % (kStepMs * kDots);
+  return true;
+}
+
 }  // namespace kiosk::ui

@@ -52,6 +52,13 @@ class Widget {
   // Moves this widget and its descendants (scrolling moves content without a new layout).
   void translate(int dx, int dy);
 
+  // Animation (a fling, a progress indicator): animating() says whether the widget wants frames;
+  // animate() advances it by `elapsed` ms (> 0) and returns whether it still moves.
+  virtual bool animating() const { return false; }
+  virtual bool animate(Milliseconds) { return false; }
+  // How often an animating widget needs a frame (a fling: every display frame).
+  virtual Milliseconds frame_interval() const { return 16; }
+
  protected:
   Widget* add_child(std::unique_ptr<Widget> child);
 
@@ -263,6 +270,8 @@ class ScrollView : public Widget {
   // Advances the fling by `elapsed` ms; returns true while still moving.
   bool step(Milliseconds elapsed);
   void stop() { state_->velocity = 0; }
+  bool animating() const override { return state_->animating(); }
+  bool animate(Milliseconds elapsed) override { return step(elapsed); }
   double max_offset() const { return std::max(0, content_height_ - rect_.height); }
   double offset() const { return state_->offset; }
   // Scrolls so that `target` (canvas coordinates of a descendant) is inside the viewport.
@@ -272,6 +281,31 @@ class ScrollView : public Widget {
   void move_content(double new_offset);
   ScrollState* state_;
   int content_height_ = 0;
+};
+
+// "Something is happening": a ring of dots turning, for any wait the citizen cannot see the end of
+// (loading, a platform call, a print). It asks for frames only while it is on screen; with a
+// label it says what is being waited for.
+class Spinner : public Widget {
+ public:
+  explicit Spinner(std::string label = {});
+  Size measure(UiContext& context, int width) override;
+  void draw(Canvas& canvas, UiContext& context) override;
+  std::string_view text() const override { return label_; }
+  bool animating() const override { return true; }
+  bool animate(Milliseconds elapsed) override;
+  Milliseconds frame_interval() const override { return kStepMs; }
+  int step_index() const { return static_cast<int>(phase_ / kStepMs) % kDots; }
+
+  static constexpr int kDots = 8;
+  static constexpr Milliseconds kStepMs = 100;  // one dot every 100 ms: a turn per 0.8 s
+
+ private:
+  int diameter(const Theme& theme) const;
+  std::string label_;
+  Milliseconds phase_ = 0;
+  std::optional<TextLayout> layout_;
+  int layout_width_ = -1;
 };
 
 }  // namespace kiosk::ui

@@ -1,5 +1,7 @@
 #include "kiosk/ui/widget_tree.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 
 namespace kiosk::ui {
@@ -38,11 +40,27 @@ std::vector<Widget*> hit_path(Widget& root, Point point, Rect screen) {
   return path;
 }
 
-bool step_scroll_animations(Widget& root, Milliseconds elapsed) {
-  bool moving = false;
-  if (auto* scroll = dynamic_cast<ScrollView*>(&root)) moving = scroll->step(elapsed);
-  for (const auto& child : root.children()) moving = step_scroll_animations(*child, elapsed) || moving;
+bool step_animations(Widget& root, Milliseconds elapsed) {
+  bool moving = root.animating() && root.animate(elapsed);
+  for (const auto& child : root.children()) moving = step_animations(*child, elapsed) || moving;
   return moving;
+}
+
+std::optional<Milliseconds> animation_interval(const Widget& root) {
+  std::optional<Milliseconds> interval;
+  if (root.animating()) interval = root.frame_interval();
+  for (const auto& child : root.children()) {
+    if (auto inner = animation_interval(*child)) interval = interval ? std::min(*interval, *inner) : *inner;
+  }
+  return interval;
+}
+
+bool any_animating(const Widget& root) {
+  if (root.animating()) return true;
+  for (const auto& child : root.children()) {
+    if (any_animating(*child)) return true;
+  }
+  return false;
 }
 
 void PointerRouter::reset() {

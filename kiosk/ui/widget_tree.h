@@ -3,6 +3,7 @@
 // the MIIT rules) and the pointer router that turns touch or mouse into taps, drags and flings.
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "kiosk/ui/widget.h"
@@ -20,8 +21,13 @@ std::vector<VisibleWidget> visible_widgets(Widget& root, Rect screen);
 // The chain of widgets under `point`, from root to the innermost.
 std::vector<Widget*> hit_path(Widget& root, Point point, Rect screen);
 
-// Steps every flinging scroll view in the tree; true while any still moves.
-bool step_scroll_animations(Widget& root, Milliseconds elapsed);
+// Advances every animating widget (flinging scroll views, spinners) by `elapsed` ms (> 0); true
+// while any still moves.
+bool step_animations(Widget& root, Milliseconds elapsed);
+// True if any widget in the tree wants animation frames.
+bool any_animating(const Widget& root);
+// The shortest frame interval any animating widget asks for (nullopt: none animates).
+std::optional<Milliseconds> animation_interval(const Widget& root);
 
 class PointerRouter {
  public:

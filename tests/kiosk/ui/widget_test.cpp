@@ -112,3 +112,45 @@ TEST_F(WidgetTest, TextFieldShowsPlaceholderUntilTyped) {
 
 }  // namespace
 }  // namespace kiosk::ui
+
+namespace kiosk::ui {
+namespace {
+
+TEST_F(WidgetTest, SpinnerTurnsAndAsksForFramesOnlyWhileShown) {
+  auto column = std::make_unique<Column>(10, 0);
+  column->add(std::make_unique<Label>("正在加载", TextRole::body));
+  EXPECT_FALSE(any_animating(*column));
+  EXPECT_FALSE(animation_interval(*column).has_value());
+
+  auto* spinner = column->add(std::make_unique<Spinner>("正在加载事项，请稍候…"));
+  EXPECT_TRUE(any_animating(*column));
+  EXPECT_EQ(animation_interval(*column), Spinner::kStepMs);  // 10 frames a second, not 60
+  column->arrange(context_, screen_);
+
+  Canvas first(screen_.width, screen_.height), second(screen_.width, screen_.height);
+  first.clear(theme_.palette().background);
+  second.clear(theme_.palette().background);
+  column->draw(first, context_);
+  EXPECT_TRUE(step_animations(*column, Spinner::kStepMs));
+  EXPECT_EQ(spinner->step_index(), 1);
+  column->draw(second, context_);
+  int differing = 0;
+  for (int y = 0; y < screen_.height; ++y) {
+    for (int x = 0; x < screen_.width; ++x) differing += first.pixel(x, y) != second.pixel(x, y) ? 1 : 0;
+  }
+  EXPECT_GT(differing, 0);  // the ring turned
+  // A full turn comes back to the first dot.
+  step_animations(*column, Spinner::kStepMs * (Spinner::kDots - 1));
+  EXPECT_EQ(spinner->step_index(), 0);
+}
+
+TEST_F(WidgetTest, AFlingAsksForEveryDisplayFrame) {
+  auto list = make_list();
+  EXPECT_FALSE(any_animating(*list));
+  list->fling(2.0);
+  EXPECT_TRUE(any_animating(*list));
+  EXPECT_EQ(animation_interval(*list), 16);
+}
+
+}  // namespace
+}  // namespace kiosk::ui

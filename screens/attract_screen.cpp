@@ -21,8 +21,12 @@ class AttractScreen final : public Screen {
     auto page = std::make_unique<ui::FlexColumn>();
     page->set_background(palette.header);
 
-    auto top = std::make_unique<ui::Column>(theme.spacing(), theme.padding() * 2);
-    top->add(std::make_unique<ui::Spacer>(theme.padding() * 2));
+    // A landscape panel has half the height: tighter margins keep the start button on screen even
+    // with elderly-size text and a two-line English title.
+    const bool portrait = theme.display().portrait();
+    const int margin = portrait ? theme.padding() * 2 : theme.padding();
+    auto top = std::make_unique<ui::Column>(theme.spacing(), margin);
+    if (portrait) top->add(std::make_unique<ui::Spacer>(theme.padding() * 2));
     top->add(std::make_unique<ui::Label>(app.config().hall_name, ui::TextRole::heading, palette.on_header, ui::Align::center));
     top->add(std::make_unique<ui::Label>(app.tr("attract.title"), ui::TextRole::display, palette.on_header, ui::Align::center));
     if (!app.theme().elderly_mode()) {
@@ -32,18 +36,21 @@ class AttractScreen final : public Screen {
     page->add(std::move(top));
 
     // The whole middle of the screen is the start button: anyone touching anywhere starts.
-    auto start = std::make_unique<ui::Column>(theme.spacing(), theme.padding() * 2);
+    auto start = std::make_unique<ui::Column>(theme.spacing(), margin);
     auto* button = start->add(std::make_unique<ui::Button>(app.tr("attract.start"), ui::ButtonKind::tile,
                                                            [&app] { app.push(screens::make_home_screen()); },
                                                            app.tr("attract.start_hint")));
     button->set_id("start");
     page->add(std::move(start), 1);
 
-    auto bottom = std::make_unique<ui::Column>(theme.spacing(), theme.padding() * 2);
+    auto bottom = std::make_unique<ui::Column>(theme.spacing(), margin);
     bottom->add(std::make_unique<ui::Label>(app.tr("attract.card_hint"), ui::TextRole::body, palette.on_header, ui::Align::center));
     bottom->add(std::make_unique<ui::Label>(app.tr("attract.services"), ui::TextRole::caption, palette.on_header, ui::Align::center));
     page->add(std::move(bottom));
-    return page;
+    // A touch anywhere starts, as the hint says.
+    auto anywhere = std::make_unique<ui::TapArea>(std::move(page), [&app] { app.push(screens::make_home_screen()); });
+    anywhere->set_id("attract");
+    return anywhere;
   }
 
   void on_device_event(AppContext& app, const hal::DeviceEvent& event) override {

@@ -161,6 +161,27 @@ class Panel : public Widget {
   int padding_x_, padding_y_;
 };
 
+// Makes a whole area tappable (the attract screen: a touch anywhere starts). Tappable widgets
+// inside it still take their own taps: the innermost tappable widget under a finger wins.
+class TapArea : public Widget {
+ public:
+  TapArea(std::unique_ptr<Widget> child, std::function<void()> on_tap) : on_tap_(std::move(on_tap)) {
+    add_child(std::move(child));
+  }
+  Size measure(UiContext& context, int width) override { return children_.front()->measure(context, width); }
+  void arrange(UiContext& context, Rect rect) override {
+    rect_ = rect;
+    children_.front()->arrange(context, rect);
+  }
+  bool tappable() const override { return true; }
+  void tap() override {
+    if (on_tap_) on_tap_();
+  }
+
+ private:
+  std::function<void()> on_tap_;
+};
+
 class Spacer : public Widget {
  public:
   explicit Spacer(int height) : height_(height) {}

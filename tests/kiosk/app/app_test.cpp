@@ -15,6 +15,13 @@ TEST_F(AppTest, StartsOnTheAttractScreenAndATouchStartsASession) {
   EXPECT_TRUE(app_->session().active);
 }
 
+TEST_F(AppTest, ATouchAnywhereOnTheAttractScreenStarts) {
+  start();
+  // The top corner holds only the hall's name: no button there, yet a touch starts.
+  ASSERT_TRUE(run("expect-screen attract\ntap 20 20\nexpect-screen home"));
+  EXPECT_TRUE(app_->session().active);
+}
+
 TEST_F(AppTest, InactivityWarnsThenWipesTheSession) {
   start();  // defaults: 90 s without a touch, then a 30 s warning
   ASSERT_TRUE(run("tap id=start\ntap id=search\ntype \"sfz\""));

@@ -38,7 +38,7 @@ class AttractScreen final : public Screen {
     // The whole middle of the screen is the start button: anyone touching anywhere starts.
     auto start = std::make_unique<ui::Column>(theme.spacing(), margin);
     auto* button = start->add(std::make_unique<ui::Button>(app.tr("attract.start"), ui::ButtonKind::tile,
-                                                           [&app] { app.push(screens::make_home_screen()); },
+                                                           [&app] { begin(app); },
                                                            app.tr("attract.start_hint")));
     button->set_id("start");
     page->add(std::move(start), 1);
@@ -48,14 +48,14 @@ class AttractScreen final : public Screen {
     bottom->add(std::make_unique<ui::Label>(app.tr("attract.services"), ui::TextRole::caption, palette.on_header, ui::Align::center));
     page->add(std::move(bottom));
     // A touch anywhere starts, as the hint says.
-    auto anywhere = std::make_unique<ui::TapArea>(std::move(page), [&app] { app.push(screens::make_home_screen()); });
+    auto anywhere = std::make_unique<ui::TapArea>(std::move(page), [&app] { begin(app); });
     anywhere->set_id("attract");
     return anywhere;
   }
 
   void on_device_event(AppContext& app, const hal::DeviceEvent& event) override {
     // Placing an ID card is the other way to begin: the citizen wants to be served.
-    if (event.kind == hal::DeviceEvent::Kind::card_placed) app.push(screens::make_home_screen());
+    if (event.kind == hal::DeviceEvent::Kind::card_placed) begin(app);
   }
 
   // Elderly mode never changes by itself, so the idle loop sleeps until touched.
@@ -73,6 +73,9 @@ class AttractScreen final : public Screen {
   }
 
  private:
+  // Every way in (the start button, a touch anywhere, a placed card) begins the same way.
+  static void begin(AppContext& app) { app.push(screens::make_home_screen()); }
+
   static constexpr int slogan_count = 3;
   int slogan_ = 0;
   bool elderly_ = false;

@@ -59,7 +59,6 @@ class App final : public AppContext {
   bool settled() const;
   // A queued event or a background job is pending (animations aside).
   bool working() const;
-  bool animating() const { return animating_; }
 
   const ui::Canvas& canvas() const { return canvas_; }
   // Widgets a citizen can see now (only the dialog's while one is open).

@@ -92,8 +92,8 @@ TextLayout layout_text(GlyphAtlas& atlas, std::string_view utf8, const TextStyle
     const std::size_t moved = previous.end - 1;
     if (!can_break_between(clusters[moved - 1].code_point, clusters[moved].code_point)) continue;
     line.begin = moved;
-    line_begin = previous.begin;  // end_of_content() trims back to the previous line's start only
-    previous.end = end_of_content(moved);
+    previous.end = moved;
+    while (previous.end > previous.begin && is_space(clusters[previous.end - 1].code_point)) --previous.end;
   }
 
   if (style.max_lines > 0 && static_cast<int>(lines.size()) > style.max_lines) {

@@ -55,13 +55,7 @@ std::optional<Milliseconds> animation_interval(const Widget& root) {
   return interval;
 }
 
-bool any_animating(const Widget& root) {
-  if (root.animating()) return true;
-  for (const auto& child : root.children()) {
-    if (any_animating(*child)) return true;
-  }
-  return false;
-}
+bool any_animating(const Widget& root) { return animation_interval(root).has_value(); }
 
 void PointerRouter::reset() {
   pressed_ = nullptr;

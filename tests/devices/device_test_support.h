@@ -1,13 +1,18 @@
 #pragma once
-// Shared by the device tests: a listener that records every event a device emits.
+// Shared by the device tests: a call timeout, the history type, and a listener that records every
+// event a device emits.
 
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "devices/sim/sim_device.h"
 #include "hal/device.h"
 
 namespace kiosk::devices {
+
+inline constexpr hal::milliseconds kTimeout{1000};  // sims answer at once; nothing waits this long
+using Strings = std::vector<std::string>;         // a sim's history
 
 class EventRecorder {
  public:

@@ -15,9 +15,6 @@ namespace {
 using hal::DeviceErrorCode;
 using hal::DeviceState;
 using sim::CommonFaults;
-using Strings = std::vector<std::string>;
-
-constexpr hal::milliseconds kTimeout{1000};
 
 hal::Image solid(int width, int height, std::uint8_t value) {
   hal::Image image;

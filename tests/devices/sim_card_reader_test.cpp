@@ -14,9 +14,6 @@ namespace {
 using hal::DeviceErrorCode;
 using hal::DeviceState;
 using sim::SimCardReader;
-using Strings = std::vector<std::string>;
-
-constexpr hal::milliseconds kTimeout{1000};
 
 hal::IdentityCard sample_card(const std::string& name = "zhangsan") {
   auto card = sim::load_sample_identity(KIOSK_TEST_ASSETS, name);

@@ -16,9 +16,6 @@ using hal::Supply;
 using sim::PrinterFaults;
 using sim::SimDocumentPrinter;
 using sim::SimReceiptPrinter;
-using Strings = std::vector<std::string>;
-
-constexpr hal::milliseconds kTimeout{1000};
 
 hal::ReceiptJob receipt(int width_dots = 576, int height = 10, bool cut = true) {
   hal::ReceiptJob job;

@@ -1,5 +1,8 @@
 #include "devices/registry.h"
 
+#include "devices/cups/cups_printer.h"
+#include "devices/escpos/escpos_options.h"
+#include "devices/idcard/sam_options.h"
 #include "devices/sim/identities.h"
 #include "devices/sim/pnm.h"
 #include "devices/sim/sim_camera.h"
@@ -57,6 +60,10 @@ const std::vector<DriverEntry>& driver_table() {
   using hal::DeviceClass;
   static const std::vector<DriverEntry> table = {
       {DeviceClass::card_reader, "sim", "simulated ID card reader (sample identities)", create_sim_card_reader},
+      {DeviceClass::card_reader, "sam-serial", "resident ID card reader, SAM module on a serial port",
+       [](const nlohmann::json& options, const DriverContext&) { return idcard::create_sam_serial_reader(options); }},
+      {DeviceClass::card_reader, "sam-usb", "resident ID card reader, SAM module on USB bulk endpoints",
+       [](const nlohmann::json& options, const DriverContext&) { return idcard::create_sam_usb_reader(options); }},
       {DeviceClass::face_camera, "sim", "simulated face camera (plays image files)",
        [](const nlohmann::json& options, const DriverContext& context) {
          return create_sim_camera<sim::SimFaceCamera>(DeviceClass::face_camera, options, context);
@@ -69,10 +76,16 @@ const std::vector<DriverEntry>& driver_table() {
        [](const nlohmann::json&, const DriverContext&) -> Created {
          return std::unique_ptr<hal::Device>(std::make_unique<sim::SimReceiptPrinter>());
        }},
+      {DeviceClass::receipt_printer, "escpos-serial", "ESC/POS receipt printer on a serial port or capture file (path, baud, width_dots)",
+       [](const nlohmann::json& options, const DriverContext&) { return escpos::create_escpos_serial_printer(options); }},
+      {DeviceClass::receipt_printer, "escpos-usb", "ESC/POS receipt printer on USB, printer class (vid, pid, width_dots)",
+       [](const nlohmann::json& options, const DriverContext&) { return escpos::create_escpos_usb_printer(options); }},
       {DeviceClass::document_printer, "sim", "simulated certificate printer (keeps the PDFs)",
        [](const nlohmann::json&, const DriverContext&) -> Created {
          return std::unique_ptr<hal::Device>(std::make_unique<sim::SimDocumentPrinter>());
        }},
+      {DeviceClass::document_printer, "cups", "certificate / A4 printer through CUPS (printer, server, job_timeout_s)",
+       [](const nlohmann::json& options, const DriverContext&) { return cups::create_document_printer(options); }},
   };
   return table;
 }

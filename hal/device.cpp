@@ -3,6 +3,7 @@
 #include "hal/card_reader.h"
 #include "hal/devices.h"
 #include "hal/image.h"
+#include "kiosk/core/check_digits.h"
 #include "kiosk/core/secure_memory.h"
 
 namespace kiosk::hal {
@@ -123,20 +124,7 @@ bool IdentityCard::expired(const std::string& today) const {
   return valid_until < today;
 }
 
-bool valid_id_number(const std::string& id_number) {
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr char kCheck[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
-  if (id_number.size() != 18) return false;
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) {
-    const char c = id_number[static_cast<std::size_t>(i)];
-    if (c < '0' || c > '9') return false;
-    sum += (c - '0') * kWeights[i];
-  }
-  char last = id_number[17];
-  if (last == 'x') last = 'X';
-  return kCheck[sum % 11] == last;
-}
+bool valid_id_number(const std::string& id_number) { return check_digits::valid_id_number(id_number); }
 
 Device* Devices::get(DeviceClass device_class) const {
   switch (device_class) {

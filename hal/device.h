@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "kiosk/core/cancel.h"
 #include "kiosk/core/result.h"
 
 namespace kiosk::hal {
@@ -84,17 +85,8 @@ template <typename T>
 using DeviceResult = Result<T, DeviceError>;
 using DeviceStatusResult = Result<void, DeviceError>;
 
-// Shared between the caller and the device call; cancel() from any thread makes the call return
-// DeviceErrorCode::cancelled at its next check (drivers check at least every 100 ms).
-class CancelToken {
- public:
-  CancelToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
-  void cancel() const { flag_->store(true); }
-  bool cancelled() const { return flag_->load(); }
-
- private:
-  std::shared_ptr<std::atomic<bool>> flag_;
-};
+// Shared between the caller and the device call (kiosk/core/cancel.h).
+using CancelToken = kiosk::CancelToken;
 
 struct DeviceEvent {
   enum class Kind { status_changed, card_placed, card_removed };

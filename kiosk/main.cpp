@@ -15,6 +15,8 @@
 #include "kiosk/app/app.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/process_stats.h"
+#include "kiosk/crypto/crypto.h"
+#include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
 #include "kiosk/ui/glyph_atlas.h"
 #include "screens/screens.h"
@@ -85,6 +87,38 @@ std::filesystem::path find_assets(const Config& config) {
   if (const char* env = std::getenv("KIOSK_ASSETS"); env && *env) return env;
   if (std::filesystem::exists(KIOSK_BUILD_ASSETS)) return KIOSK_BUILD_ASSETS;
   return KIOSK_INSTALLED_ASSETS;
+}
+
+// The platform channel from the config (paths relative to the config file's folder). A channel
+// that cannot open — a world-readable key, a missing certificate, an unwritable data folder — is
+// refused loudly and the kiosk runs on its factory catalog, so the hall still has guides.
+std::unique_ptr<platform::Channel> open_channel(const Config& config, const std::filesystem::path& config_dir,
+                                                crypto::Crypto& crypto) {
+  if (!config.platform.enabled) return nullptr;
+  const PlatformConfig& p = config.platform;
+  auto resolve = [&](const std::filesystem::path& path) { return path.is_relative() ? config_dir / path : path; };
+  platform::ChannelSettings settings;
+  settings.tls.base_url = p.url;
+  settings.tls.ca_file = resolve(p.ca_file);
+  settings.tls.cert_file = resolve(p.cert_file);
+  settings.tls.key_file = resolve(p.key_file);
+  settings.tls.pinned_public_key = p.pinned_public_key;
+  settings.tls.connect_timeout = p.connect_timeout_ms;
+  settings.tls.total_timeout = p.request_timeout_ms;
+  settings.region = p.region;
+  settings.data_dir = resolve(p.data_dir);
+  settings.seal_key_file = p.seal_key_file.empty() ? settings.data_dir / "seal.key" : resolve(p.seal_key_file);
+  settings.factory_catalog = config.catalog_file;
+  settings.receipt_prefix = "L" + (config.terminal_id.size() > 4 ? config.terminal_id.substr(config.terminal_id.size() - 4)
+                                                                  : config.terminal_id);
+  settings.catalog_poll_s = p.catalog_poll_s;
+  settings.heartbeat_s = p.heartbeat_s;
+  auto channel = platform::Channel::open(settings, crypto);
+  if (!channel) {
+    log::error("main", "platform channel not started: " + channel.error().message);
+    return nullptr;
+  }
+  return channel.release_value();
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {
@@ -268,14 +302,20 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  std::unique_ptr<crypto::Crypto> crypto = crypto::make_crypto();
+  std::unique_ptr<platform::Channel> channel =
+      open_channel(config, options.config_file.empty() ? std::filesystem::current_path() : options.config_file.parent_path(),
+                   *crypto);
+
   SteadyClock steady_clock;
   VirtualClock virtual_clock;
   screens::StandardScreens screen_factory;
   App app(App::Dependencies{config, strings.release_value(), atlas.release_value(),
                             options.headless ? static_cast<Clock*>(&virtual_clock) : &steady_clock, &devices.value(),
-                            &screen_factory});
+                            &screen_factory, channel.get()});
   if (options.landscape) app.set_orientation(true);
   app.start();
+  if (channel) channel->start();
 
   int exit_code = 0;
   if (options.headless) {

@@ -3,6 +3,8 @@
 #include "screens/common.h"
 #include "screens/screens.h"
 
+#include <ctime>
+
 namespace screens {
 namespace {
 
@@ -45,6 +47,11 @@ class GuideScreen final : public Screen {
 
     page->add(std::make_unique<ui::Label>(item->name, ui::TextRole::title));
     page->add(std::make_unique<ui::Label>(tags(app, *item), ui::TextRole::body, palette.primary));
+    if (auto note = freshness(app); !note.empty()) {
+      auto label = std::make_unique<ui::Label>(note, ui::TextRole::caption, palette.text_secondary);
+      label->set_id("catalog-age");
+      page->add(std::move(label));
+    }
     if (!item->kiosk_enabled) {
       auto where = make_card(app, app.tr("guide.where_else"));
       std::string text = strings.format("guide.where_else_place", {item->place});
@@ -108,6 +115,21 @@ class GuideScreen final : public Screen {
   }
 
  private:
+  // With a platform, a guide older than the configured hours (or factory data) says so.
+  static std::string freshness(AppContext& app) {
+    const auto synced_at = app.catalog_synced_at();
+    if (!synced_at) return {};
+    if (*synced_at == 0) return app.tr("guide.catalog_factory");
+    const std::time_t now = std::time(nullptr);
+    const std::time_t then = static_cast<std::time_t>(*synced_at / 1000);
+    if (now - then < static_cast<std::time_t>(app.config().platform.catalog_stale_hours) * 3600) return {};
+    std::tm local{};
+    localtime_r(&then, &local);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &local);
+    return app.strings().format("guide.catalog_age", {when});
+  }
+
   static std::string tags(AppContext& app, const catalog::Item& item) {
     std::string text = item.kiosk_enabled ? app.tr("item.at_kiosk") : app.tr("item.not_at_kiosk");
     if (item.same_day()) text += " · " + app.tr("item.same_day");

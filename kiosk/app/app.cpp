@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kiosk/core/log.h"
+#include "kiosk/platform/channel.h"
 
 namespace kiosk {
 namespace {
@@ -37,10 +38,13 @@ App::App(Dependencies dependencies)
       theme_(config_.elderly_mode ? ui::Theme::elderly(display_) : ui::Theme::standard(display_)),
       canvas_(display_.width, display_.height),
       statuses_(5) {
+  channel_ = dependencies.channel;
   strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
 }
 
 App::~App() {
+  // The channel's threads call our listeners: stop them before the app goes away.
+  if (channel_) channel_->stop();
   // Device threads may still call the listeners; detach them before the app goes away.
   auto detach = [](auto& device) {
     if (device) device->set_listener(nullptr);
@@ -55,6 +59,7 @@ App::~App() {
 
 void App::start() {
   attach_device_listeners();
+  attach_platform();
   load_catalog();
   stack_.clear();
   stack_.push_back(screens_->attract());
@@ -64,24 +69,98 @@ void App::start() {
 
 void App::load_catalog() {
   // Disk read and parse happen off the UI thread; the attract screen shows meanwhile.
+  struct Loaded {
+    std::optional<Result<catalog::Catalog>> catalog;
+    std::int64_t synced_at = 0;
+  };
+  auto result = std::make_shared<Loaded>();
+  platform::Channel* channel = channel_;
   const auto path = config_.assets_dir / config_.catalog_file;
-  auto result = std::make_shared<std::optional<Result<catalog::Catalog>>>();
-  run_in_background([path, result] { result->emplace(catalog::load_catalog(path)); },
-                    [this, result] {
-                      auto& loaded = **result;
-                      if (loaded.ok()) {
-                        catalog_ = std::make_shared<catalog::Catalog>(loaded.release_value());
-                        search_index_ = std::make_unique<catalog::SearchIndex>(*catalog_);
-                        catalog_error_.clear();
-                        log::info("catalog", "loaded version " + catalog_->version + ", " +
-                                                 std::to_string(catalog_->items.size()) + " items");
-                      } else {
-                        catalog_error_ = loaded.error().message;
-                        log::error("catalog", catalog_error_);
-                      }
-                      rebuild();
-                    });
+  run_in_background(
+      [channel, path, result] {
+        if (!channel) {
+          result->catalog.emplace(catalog::load_catalog(path));
+          return;
+        }
+        auto cached = channel->cached_catalog();
+        if (!cached) {
+          result->catalog.emplace(cached.release_error());
+          return;
+        }
+        result->synced_at = cached.value().synced_at;
+        result->catalog.emplace(std::move(cached.value().catalog));
+      },
+      [this, result] {
+        auto& loaded = *result->catalog;
+        if (loaded.ok()) {
+          apply_catalog(std::make_shared<catalog::Catalog>(loaded.release_value()), result->synced_at);
+        } else {
+          catalog_error_ = loaded.error().message;
+          log::error("catalog", catalog_error_);
+          rebuild();
+        }
+      });
 }
+
+void App::apply_catalog(std::shared_ptr<catalog::Catalog> catalog, std::int64_t synced_at) {
+  catalog_ = std::move(catalog);
+  search_index_ = std::make_unique<catalog::SearchIndex>(*catalog_);
+  catalog_synced_at_ = synced_at;
+  catalog_error_.clear();
+  log::info("catalog", "using version " + catalog_->version + ", " + std::to_string(catalog_->items.size()) + " items");
+  rebuild();
+}
+
+void App::offer_catalog(std::shared_ptr<catalog::Catalog> catalog, std::int64_t synced_at) {
+  if (!session_.active) {
+    apply_catalog(std::move(catalog), synced_at);
+    return;
+  }
+  pending_catalog_ = std::move(catalog);
+  pending_synced_at_ = synced_at;
+}
+
+void App::attach_platform() {
+  if (!channel_) return;
+  platform_reachable_ = channel_->status().reachable || !channel_->configured();
+  platform::Channel::Listeners listeners;
+  listeners.catalog = [this](const platform::CachedCatalog& cached) {
+    auto copy = std::make_shared<catalog::Catalog>(cached.catalog);
+    const std::int64_t synced_at = cached.synced_at;
+    post([this, copy, synced_at] { offer_catalog(copy, synced_at); });
+  };
+  listeners.status = [this](const platform::ChannelStatus& status) {
+    const bool reachable = status.reachable;
+    const std::int64_t synced_at = status.catalog_synced_at;
+    post([this, reachable, synced_at] {
+      if (synced_at > catalog_synced_at_ && !pending_catalog_) catalog_synced_at_ = synced_at;  // "not modified"
+      if (reachable == platform_reachable_) return;
+      platform_reachable_ = reachable;
+      log::info("platform", reachable ? "platform reachable" : "platform unreachable");
+      rebuild();
+    });
+  };
+  listeners.heartbeat_body = [this] {
+    // Called on the channel's thread: device status() is thread-safe; nothing personal.
+    nlohmann::json devices = nlohmann::json::object();
+    for (hal::DeviceClass device_class : hal::kAllDeviceClasses) {
+      const hal::Device* device = devices_->get(device_class);
+      if (!device) continue;
+      const hal::DeviceStatus status = device->status();
+      devices[hal::to_string(device_class)] = {{"state", hal::to_string(status.state)}, {"detail", status.detail}};
+    }
+    return nlohmann::json{{"terminal_id", config_.terminal_id}, {"app_version", KIOSK_VERSION}, {"devices", devices},
+                          {"staff_needed", false}};
+  };
+  channel_->set_listeners(std::move(listeners));
+}
+
+std::optional<std::int64_t> App::catalog_synced_at() const {
+  if (!channel_ || !channel_->configured()) return std::nullopt;
+  return catalog_synced_at_;
+}
+
+bool App::platform_offline() const { return channel_ && channel_->configured() && !platform_reachable_; }
 
 void App::attach_device_listeners() {
   auto attach = [this](auto& device, hal::DeviceClass device_class) {
@@ -192,6 +271,8 @@ void App::end_session() {
   session_.wipe();
   warning_deadline_.reset();
   close_dialog();
+  if (pending_catalog_) apply_catalog(std::move(pending_catalog_), pending_synced_at_);
+  pending_catalog_.reset();
   for (auto& screen : stack_) retired_.push_back(std::move(screen));
   stack_.clear();
   stack_.push_back(screens_->attract());
@@ -437,14 +518,16 @@ std::unique_ptr<ui::Widget> App::build_bottom_bar() {
 
 std::unique_ptr<ui::Widget> App::build_device_notice() {
   const auto notices = device_notices();
-  if (notices.empty()) return nullptr;
+  const bool offline = platform_offline();
+  if (notices.empty() && !offline) return nullptr;
   std::string names;
   for (const auto& notice : notices) {
     if (!names.empty()) names += tr("list.separator");
     names += tr(device_key(notice.device));
   }
-  auto label = std::make_unique<ui::Label>(strings_.format("notice.devices", {names}), ui::TextRole::body,
-                                           theme_.palette().on_warning);
+  std::string text = names.empty() ? std::string() : strings_.format("notice.devices", {names});
+  if (offline) text += (text.empty() ? "" : " ") + tr("notice.platform_offline");
+  auto label = std::make_unique<ui::Label>(text, ui::TextRole::body, theme_.palette().on_warning);
   label->set_id("device-notice");
   return std::make_unique<ui::Panel>(std::move(label), theme_.palette().warning, theme_.padding(), theme_.spacing() / 2);
 }

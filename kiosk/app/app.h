@@ -29,11 +29,14 @@ class App final : public AppContext {
     Clock* clock;
     hal::Devices* devices;
     ScreenFactory* screens;
+    platform::Channel* channel = nullptr;  // null: no platform, the factory catalog file
   };
   explicit App(Dependencies dependencies);
   ~App() override;
 
-  // Loads the catalog in the background and shows the attract screen.
+  // Loads the catalog in the background (from the platform channel's cache, or the factory file
+  // when there is no platform), listens to the channel, and shows the attract screen. The caller
+  // starts the channel after this.
   void start();
 
   // Input, in canvas pixels.
@@ -79,6 +82,9 @@ class App final : public AppContext {
   Session& session() override { return session_; }
   Milliseconds now() const override { return clock_->now(); }
   std::vector<DeviceNotice> device_notices() const override;
+  platform::Channel* platform() override { return channel_; }
+  std::optional<std::int64_t> catalog_synced_at() const override;
+  bool platform_offline() const override;
   void push(std::unique_ptr<Screen> screen) override;
   void back() override;
   void go_home() override;
@@ -92,6 +98,11 @@ class App final : public AppContext {
 
  private:
   void load_catalog();
+  void attach_platform();
+  // A catalog from the platform: applied at once on the attract screen, else when the session
+  // ends (the screen never changes under a citizen).
+  void offer_catalog(std::shared_ptr<catalog::Catalog> catalog, std::int64_t synced_at);
+  void apply_catalog(std::shared_ptr<catalog::Catalog> catalog, std::int64_t synced_at);
   void attach_device_listeners();
   void handle_device_event(const hal::DeviceEvent& event);
   void read_card();
@@ -119,6 +130,11 @@ class App final : public AppContext {
   ui::Canvas canvas_;
   Session session_;
 
+  platform::Channel* channel_ = nullptr;
+  bool platform_reachable_ = true;
+  std::int64_t catalog_synced_at_ = 0;
+  std::shared_ptr<catalog::Catalog> pending_catalog_;
+  std::int64_t pending_synced_at_ = 0;
   std::shared_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<catalog::SearchIndex> search_index_;
   std::string catalog_error_;

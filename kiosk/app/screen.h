@@ -3,6 +3,7 @@
 // from it (build() runs again after rebuild()), and asks the app to navigate, show dialogs or run
 // work. It never blocks: slow work goes to run_in_background().
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +20,10 @@
 #include "kiosk/ui/widget.h"
 
 namespace kiosk {
+
+namespace platform {
+class Channel;
+}
 
 class AppContext;
 
@@ -63,6 +68,13 @@ class AppContext {
   virtual Session& session() = 0;
   virtual Milliseconds now() const = 0;
   virtual std::vector<DeviceNotice> device_notices() const = 0;
+  // The platform channel, or null when the terminal has none (factory catalog only).
+  virtual platform::Channel* platform() = 0;
+  // When the catalog last came from the platform (Unix ms); 0 = factory data; nullopt = no
+  // platform configured (then the catalog's age is not shown).
+  virtual std::optional<std::int64_t> catalog_synced_at() const = 0;
+  // True when a platform is configured and its last request got no answer.
+  virtual bool platform_offline() const = 0;
 
   virtual void push(std::unique_ptr<Screen> screen) = 0;
   virtual void back() = 0;

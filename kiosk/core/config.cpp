@@ -91,6 +91,34 @@ Result<Config> parse_config(std::string_view json_text) {
     if (!root["devices"].is_object()) return field_error("devices", "must be an object");
     config.devices = root["devices"];
   }
+  if (root.contains("platform")) {
+    const json& platform = root["platform"];
+    if (!platform.is_object()) return field_error("platform", "must be an object");
+    PlatformConfig& out = config.platform;
+    out.enabled = true;
+    TRY_STATUS(read_string(platform, "url", out.url));
+    if (out.url.rfind("https://", 0) != 0) return field_error("platform.url", "must start with https://");
+    TRY_STATUS(read_string(platform, "region", out.region));
+    TRY_STATUS(read_path(platform, "ca_file", out.ca_file));
+    TRY_STATUS(read_path(platform, "cert_file", out.cert_file));
+    TRY_STATUS(read_path(platform, "key_file", out.key_file));
+    for (const auto& [field, path] : {std::pair{"platform.ca_file", &out.ca_file}, std::pair{"platform.cert_file", &out.cert_file},
+                                      std::pair{"platform.key_file", &out.key_file}}) {
+      if (path->empty()) return field_error(field, "is required when a platform is configured");
+    }
+    TRY_STATUS(read_string(platform, "pinned_public_key", out.pinned_public_key));
+    if (!out.pinned_public_key.empty() && out.pinned_public_key.rfind("sha256//", 0) != 0) {
+      return field_error("platform.pinned_public_key", "must look like sha256//<base64>");
+    }
+    TRY_STATUS(read_path(platform, "data_dir", out.data_dir));
+    TRY_STATUS(read_path(platform, "seal_key_file", out.seal_key_file));
+    TRY_STATUS(read_int(platform, "connect_timeout_ms", 100, 120000, out.connect_timeout_ms));
+    TRY_STATUS(read_int(platform, "request_timeout_ms", 500, 600000, out.request_timeout_ms));
+    TRY_STATUS(read_int(platform, "catalog_poll_s", 10, 7 * 86400, out.catalog_poll_s));
+    TRY_STATUS(read_int(platform, "heartbeat_s", 5, 86400, out.heartbeat_s));
+    TRY_STATUS(read_int(platform, "catalog_stale_hours", 1, 24 * 365, out.catalog_stale_hours));
+    TRY_STATUS(read_string(platform, "sim_admin_url", out.sim_admin_url));
+  }
   return config;
 }
 

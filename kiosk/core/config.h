@@ -12,6 +12,27 @@
 
 namespace kiosk {
 
+// The platform channel (docs/platform-api.md). No "platform" object: no platform; the kiosk runs
+// on its factory catalog (development, screen tests). Relative paths are relative to the config
+// file's folder.
+struct PlatformConfig {
+  bool enabled = false;                 // a "platform" object is present
+  std::string url;                      // "https://platform.example:8443"
+  std::string region = "510502";
+  std::filesystem::path ca_file;        // the platform CA (the only trust anchor)
+  std::filesystem::path cert_file;      // this terminal's certificate
+  std::filesystem::path key_file;       // its key: mode 0600, else the channel refuses to start
+  std::string pinned_public_key;        // optional "sha256//…"
+  std::filesystem::path data_dir = "/var/lib/kiosk";  // outbox.db, catalog.db, seal.key
+  std::filesystem::path seal_key_file;  // empty: <data_dir>/seal.key
+  int connect_timeout_ms = 5000;
+  int request_timeout_ms = 30000;
+  int catalog_poll_s = 900;
+  int heartbeat_s = 60;
+  int catalog_stale_hours = 24;         // older than this, guides say so
+  std::string sim_admin_url;            // tests and demo only: the simulator's admin port
+};
+
 struct Config {
   std::string terminal_id = "SIM-0001";
   std::string hall_name = "泸州市政务服务中心";      // shown on the attract screen
@@ -34,6 +55,7 @@ struct Config {
   int inactivity_warning_seconds = 30;  // WCAG 2.2.1: at least 20 s to extend
   int attract_rotate_seconds = 8;
   nlohmann::json devices = nlohmann::json::object();  // per device class: {"driver": "sim", …}
+  PlatformConfig platform;
 };
 
 Result<Config> parse_config(std::string_view json_text);

@@ -20,7 +20,7 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
       {"tap", {1, 2}},      {"type", {1, 1}},          {"key", {1, 1}},        {"drag", {4, 5}},
       {"card", {1, 1}},     {"wait", {1, 1}},          {"wait-for", {1, 2}},   {"expect", {1, 1}},
       {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 1}}, {"elderly", {1, 1}},
-      {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},
+      {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 2}},
   };
   return table;
 }
@@ -353,6 +353,7 @@ Status ScriptRunner::execute(const Command& command) {
   if (verb == "scroll-to") return scroll_to(args[0]);
   if (verb == "card") return card(command);
   if (verb == "fault") return fault(command);
+  if (verb == "platform") return platform(command);
   return Error::make(ErrorKind::invalid_argument, "unknown command \"" + verb + "\"");
 }
 

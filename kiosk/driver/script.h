@@ -8,6 +8,7 @@
 //   wait <ms>                wait-for "<text>" [ms] expect "<text>"     expect-not "<text>"
 //   expect-screen <name>     screenshot <name>      elderly on|off         lang zh|en
 //   fault <device> <switch> [on|off]      scroll-to "<text>"
+//   platform down|up|sync|drain [ms]      (needs a platform with the simulator's admin URL)
 // Errors name the line: `line 4: no visible widget with text "下一步"`.
 
 #include <filesystem>
@@ -60,6 +61,10 @@ class ScriptRunner {
   Status screenshot(const std::string& name);
   Status card(const Command& command);
   Status fault(const Command& command);
+  Status platform(const Command& command);
+  // Waits in real time (the channel's threads run in real time) until `done` or `ms` pass,
+  // settling the app between looks.
+  Status wait_real(const std::function<bool()>& done, Milliseconds ms, const std::string& what);
   bool text_visible(const std::string& text);
 
   App& app_;

@@ -48,8 +48,27 @@ INSTANTIATE_TEST_SUITE_P(
                     BadConfig{R"({"display": {"renderer": "vulkan"}})", "display.renderer"},
                     BadConfig{R"({"elderly_mode": "yes"})", "elderly_mode"},
                     BadConfig{R"({"devices": []})", "devices"},
+                    BadConfig{R"({"platform": []})", "platform"},
+                    BadConfig{R"({"platform": {"url": "http://plain"}})", "platform.url"},
+                    BadConfig{R"({"platform": {"url": "https://p", "cert_file": "c", "key_file": "k"}})", "platform.ca_file"},
+                    BadConfig{R"({"platform": {"url": "https://p", "ca_file": "a", "cert_file": "c", "key_file": "k",
+                                  "pinned_public_key": "abc"}})", "platform.pinned_public_key"},
+                    BadConfig{R"({"platform": {"url": "https://p", "ca_file": "a", "cert_file": "c", "key_file": "k",
+                                  "heartbeat_s": 0}})", "heartbeat_s"},
                     BadConfig{"{\"hall_name\": \"\xFF\xFE\"}", "not valid JSON"},
                     BadConfig{R"({"terminal_id": "x")", "config"}));
+
+TEST(Config, PlatformIsOffUnlessConfigured) {
+  EXPECT_FALSE(parse_config("{}").value().platform.enabled);
+  auto config = parse_config(R"({"platform": {"url": "https://127.0.0.1:8443", "region": "510500", "ca_file": "pki/ca.pem",
+    "cert_file": "pki/t.pem", "key_file": "pki/t.key", "data_dir": "/tmp/k", "catalog_poll_s": 60}})");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config.value().platform.enabled);
+  EXPECT_EQ(config.value().platform.region, "510500");
+  EXPECT_EQ(config.value().platform.key_file, "pki/t.key");
+  EXPECT_EQ(config.value().platform.catalog_poll_s, 60);
+  EXPECT_EQ(config.value().platform.heartbeat_s, 60);
+}
 
 TEST(Config, MissingFileIsAnIoError) {
   auto config = load_config("/nonexistent/kiosk.json");

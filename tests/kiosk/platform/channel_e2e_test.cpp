@@ -1,0 +1,404 @@
+// The platform channel end to end: the kiosk's own libcurl client, outbox, sender and channel
+// against the real platform-sim process over loopback mutual TLS (no mocked libcurl). Faults come
+// from the simulator's admin port.
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "kiosk/crypto/crypto.h"
+#include "kiosk/outbox/outbox.h"
+#include "kiosk/outbox/sender.h"
+#include "kiosk/platform/catalog_cache.h"
+#include "kiosk/platform/channel.h"
+#include "kiosk/platform/http_client.h"
+#include "kiosk/platform/messages.h"
+#include "tests/tools/platform_sim/sim_harness.h"
+
+namespace kiosk::platform {
+namespace {
+
+using platform_sim_test::kTerminal;
+using platform_sim_test::run_pki;
+using platform_sim_test::SimFixture;
+using Steady = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// Waits up to `ms` for `done`.
+bool eventually(const std::function<bool()>& done, int ms = 15000) {
+  const auto deadline = Steady::now() + std::chrono::milliseconds(ms);
+  while (Steady::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+class ChannelE2E : public SimFixture {
+ protected:
+  TlsSettings tls(const fs::path& pki = {}, const std::string& terminal = kTerminal) const {
+    const fs::path from = pki.empty() ? pki_ : pki;
+    TlsSettings settings;
+    settings.base_url = base_url();
+    settings.ca_file = pki_ / "ca.crt";
+    settings.cert_file = from / "terminals" / (terminal + ".crt");
+    settings.key_file = from / "terminals" / (terminal + ".key");
+    settings.connect_timeout = 2000;
+    settings.total_timeout = 5000;
+    return settings;
+  }
+
+  std::unique_ptr<HttpClient> client(TlsSettings settings) {
+    auto made = HttpClient::create(std::move(settings), share_);
+    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().describe());
+    return made.ok() ? made.release_value() : nullptr;
+  }
+
+  PlatformResult<HttpResponse> get(HttpClient& http, const std::string& path, CancelToken cancel = {}) {
+    HttpRequest request;
+    request.path = path;
+    auto sent = http.send(request, cancel);
+    if (!sent) return sent.release_error();
+    return check_status(sent.release_value());
+  }
+
+  std::unique_ptr<outbox::Outbox> open_outbox() {
+    outbox::OutboxOptions options;
+    options.path = temp_.path() / "outbox.db";
+    options.key.bytes.fill(0x5a);
+    options.receipt_prefix = "L0001";
+    auto opened = outbox::Outbox::open(options, *crypto_);
+    EXPECT_TRUE(opened.ok());
+    return opened.release_value();
+  }
+
+  static nlohmann::json a_case(int i) {
+    nlohmann::json body = zhangsan_case();
+    body.erase("local_receipt");
+    body["form"]["phone"] = "1380000" + std::to_string(1000 + i);
+    return body;
+  }
+
+  std::shared_ptr<TlsShare> share_ = std::make_shared<TlsShare>();
+  std::unique_ptr<crypto::Crypto> crypto_ = crypto::make_crypto();
+};
+
+TEST_F(ChannelE2E, CatalogOverMutualTlsReusesOneConnection) {
+  auto http = client(tls());
+  ASSERT_TRUE(http);
+  auto answer = get(*http, "/api/v1/catalog?region=510502");
+  ASSERT_TRUE(answer.ok()) << answer.error().describe();
+  auto cache = CatalogCache::open(temp_.path() / "catalog.db");
+  ASSERT_TRUE(cache.ok());
+  auto applied = cache.value()->apply(answer.value().body, 1);
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_GE(applied.value().catalog.items.size(), 30u);
+  ASSERT_TRUE(answer.value().server_time.has_value());
+  EXPECT_LT(std::abs(*answer.value().server_time - std::time(nullptr)), 5);
+
+  // Not modified: the version as ETag.
+  HttpRequest again;
+  again.path = "/api/v1/catalog?region=510502";
+  again.headers["If-None-Match"] = "\"" + applied.value().catalog.version + "\"";
+  auto not_modified = http->send(again, {});
+  ASSERT_TRUE(not_modified.ok());
+  EXPECT_EQ(not_modified.value().status, 304);
+
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(get(*http, "/api/v1/issuers").ok());
+  EXPECT_EQ(http->requests_sent(), 22);
+  EXPECT_EQ(http->connections_opened(), 1) << "keep-alive: one TLS handshake for 22 requests";
+}
+
+TEST_F(ChannelE2E, OnlyThePlatformCaIsTrusted) {
+  const fs::path other = temp_.path() / "other";
+  ASSERT_EQ(run_pki("init '" + other.string() + "'", log_), 0);
+  ASSERT_EQ(run_pki("terminal '" + other.string() + "' " + kTerminal, log_), 0);
+  TlsSettings settings = tls();
+  settings.ca_file = other / "ca.crt";  // a server our CA did not sign
+  auto http = client(settings);
+  auto answer = get(*http, "/api/v1/catalog?region=510502");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().kind, PlatformErrorKind::tls) << answer.error().describe();
+
+  // And the platform refuses a terminal certificate from another CA.
+  auto stranger = client(tls(other));
+  auto refused = get(*stranger, std::string("/api/v1/catalog?region=510502"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().kind, PlatformErrorKind::http) << refused.error().describe();
+}
+
+TEST_F(ChannelE2E, ExpiredUnknownAndRevokedTerminalsAreRefused) {
+  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0099 --expired", log_), 0);
+  auto days = certificate_days_left(pki_ / "terminals" / "510502-HALL-0099.crt", std::time(nullptr));
+  ASSERT_TRUE(days.ok());
+  EXPECT_LT(days.value(), 0);
+  auto expired = client(tls({}, "510502-HALL-0099"));
+  EXPECT_FALSE(get(*expired, "/api/v1/issuers").ok());
+
+  auto valid_days = certificate_days_left(pki_ / "terminals" / (std::string(kTerminal) + ".crt"), std::time(nullptr));
+  ASSERT_TRUE(valid_days.ok());
+  EXPECT_GT(valid_days.value(), 300);
+
+  // Signed by our CA but never registered with the platform.
+  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0077", log_), 0);
+  auto unknown = client(tls({}, "510502-HALL-0077"));
+  auto answer = get(*unknown, "/api/v1/issuers");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().status, 403);
+  EXPECT_EQ(answer.error().code, "terminal_unknown");
+  EXPECT_FALSE(answer.error().retryable);
+
+  ASSERT_EQ(admin().post("/admin/terminals", nlohmann::json{{"id", kTerminal}, {"revoked", true}}).status, 200);
+  auto revoked = client(tls());
+  auto refused = get(*revoked, "/api/v1/issuers");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "terminal_revoked");
+}
+
+TEST_F(ChannelE2E, AWorldReadableKeyIsRefusedBeforeAnyConnection) {
+  const fs::path key = pki_ / "terminals" / (std::string(kTerminal) + ".key");
+  ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
+  auto made = HttpClient::create(tls(), share_);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().kind, PlatformErrorKind::config);
+  EXPECT_NE(made.error().message.find("0644"), std::string::npos) << made.error().message;
+  TlsSettings plain = tls();
+  plain.base_url = "http://127.0.0.1:1";
+  ASSERT_EQ(::chmod(key.c_str(), 0600), 0);
+  EXPECT_EQ(HttpClient::create(plain, share_).error().kind, PlatformErrorKind::config);
+}
+
+TEST_F(ChannelE2E, FaultsBecomeTypedRetryableErrors) {
+  auto http = client(tls());
+  add_fault({{"status", 503}, {"retry_after_s", 7}, {"count", 1}});
+  auto unavailable = get(*http, "/api/v1/issuers");
+  ASSERT_FALSE(unavailable.ok());
+  EXPECT_EQ(unavailable.error().status, 503);
+  EXPECT_TRUE(unavailable.error().retryable);
+  EXPECT_EQ(unavailable.error().retry_after, 7000);
+  EXPECT_FALSE(unavailable.error().citizen_message.empty());
+
+  // (libcurl itself retries once on a fresh connection when a reused one dies before any answer,
+  // so a single dropped request is invisible: every request is dropped here.)
+  add_fault({{"drop", true}, {"count", -1}});
+  auto dropped = get(*http, "/api/v1/issuers");
+  ASSERT_FALSE(dropped.ok());
+  EXPECT_EQ(dropped.error().kind, PlatformErrorKind::network) << dropped.error().describe();
+  EXPECT_TRUE(dropped.error().retryable);
+  ASSERT_EQ(admin().send("DELETE", "/admin/faults", nullptr).status, 200);
+
+  add_fault({{"tls_reset", true}, {"count", 1}});
+  auto reset = get(*http, "/api/v1/issuers");
+  ASSERT_FALSE(reset.ok());
+  EXPECT_TRUE(reset.error().retryable) << reset.error().describe();
+
+  TlsSettings impatient = tls();
+  impatient.total_timeout = 800;
+  auto slow_client = client(impatient);
+  add_fault({{"stall_body_ms", 3000}, {"count", 1}});
+  const auto start = Steady::now();
+  auto stalled = get(*slow_client, "/api/v1/issuers");
+  ASSERT_FALSE(stalled.ok());
+  EXPECT_EQ(stalled.error().kind, PlatformErrorKind::timeout) << stalled.error().describe();
+  EXPECT_LT(Steady::now() - start, std::chrono::milliseconds(2500));
+
+  // Back to normal after the counted faults.
+  EXPECT_TRUE(get(*http, "/api/v1/issuers").ok());
+}
+
+TEST_F(ChannelE2E, CancelEndsAWaitingRequestWithin100Ms) {
+  auto http = client(tls());
+  add_fault({{"latency_ms", 4000}, {"count", 1}});
+  CancelToken cancel;
+  std::thread canceller([cancel] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel.cancel();
+  });
+  const auto start = Steady::now();
+  auto answer = get(*http, "/api/v1/issuers", cancel);
+  const auto took = Steady::now() - start;
+  canceller.join();
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().kind, PlatformErrorKind::cancelled);
+  EXPECT_LT(took, std::chrono::milliseconds(300 + 150));
+}
+
+TEST_F(ChannelE2E, AnOversizedAnswerIsRefused) {
+  TlsSettings small = tls();
+  small.max_response_bytes = 2000;
+  auto http = client(small);
+  auto answer = get(*http, "/api/v1/catalog?region=510502");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().kind, PlatformErrorKind::bad_response) << answer.error().describe();
+}
+
+TEST_F(ChannelE2E, TheOutboxDrainsInOrderAfterAnOutageAndFilesEachCaseOnce) {
+  auto outbox = open_outbox();
+  add_fault({{"drop", true}, {"count", -1}});
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5; ++i) {
+    auto key = outbox::new_idempotency_key(*crypto_);
+    auto entry = outbox->enqueue(outbox::Kind::case_submission, key.value(), a_case(i).dump(), 1000 + i);
+    ASSERT_TRUE(entry.ok());
+    keys.push_back(key.value());
+  }
+  std::mutex mutex;
+  std::vector<outbox::Entry> delivered;
+  outbox::Sender::Options options;
+  options.backoff = {50, 200, 2.0};
+  outbox::Sender sender(*outbox, client(tls()), options, [&](const outbox::Entry& entry) {
+    std::lock_guard lock(mutex);
+    delivered.push_back(entry);
+  });
+  sender.start();
+  ASSERT_TRUE(eventually([&] { return sender.status().attempts >= 3; }));
+  EXPECT_FALSE(sender.status().platform_reachable);
+  EXPECT_EQ(outbox->stats().value().pending, 5);
+  EXPECT_TRUE(delivered.empty());
+
+  // The answer to the first case gets lost after the platform filed it: the retry must not file
+  // it twice (same key, same body → the stored answer).
+  ASSERT_EQ(admin().send("DELETE", "/admin/faults", nullptr).status, 200);
+  add_fault({{"tls_reset", true}, {"count", 1}, {"path_prefix", "/api/v1/cases"}});
+  sender.kick();
+  ASSERT_TRUE(eventually([&] { return outbox->stats().value().pending == 0; }));
+  sender.stop();
+
+  const auto cases = admin_json("/admin/cases");
+  std::multiset<std::string> filed;
+  for (const auto& entry : cases) filed.insert(entry.value("idempotency_key", ""));
+  for (const auto& key : keys) EXPECT_EQ(filed.count(key), 1u) << key;
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(delivered.size(), 5u);
+  for (std::size_t i = 0; i < delivered.size(); ++i) {
+    EXPECT_EQ(delivered[i].idempotency_key, keys[i]) << "in order";
+    EXPECT_FALSE(delivered[i].reference.empty());
+    // The platform keeps the local receipt the citizen was shown.
+    EXPECT_EQ(delivered[i].local_receipt, "L0001-00000" + std::to_string(i + 1));
+  }
+  EXPECT_TRUE(outbox->integrity_ok().value());
+}
+
+TEST_F(ChannelE2E, AFinalRefusalIsSetAsideAndTheRestStillGoes) {
+  auto outbox = open_outbox();
+  nlohmann::json bad = a_case(0);
+  bad["item_code"] = "NO-SUCH-ITEM";
+  ASSERT_TRUE(outbox->enqueue(outbox::Kind::case_submission, "refused-key-000000001", bad.dump(), 1).ok());
+  ASSERT_TRUE(outbox->enqueue(outbox::Kind::rating, "rating-key-0000000001",
+                              R"({"level":1,"reasons":[],"channel":"kiosk"})", 2).ok());
+  ASSERT_TRUE(outbox->enqueue(outbox::Kind::rating, "rating-key-0000000002",
+                              R"({"level":5,"channel":"kiosk"})", 3).ok());
+  outbox::Sender::Options options;
+  options.backoff = {50, 200, 2.0};
+  outbox::Sender sender(*outbox, client(tls()), options);
+  sender.start();
+  ASSERT_TRUE(eventually([&] { return outbox->stats().value().pending == 0; }));
+  sender.stop();
+  const auto stats = outbox->stats().value();
+  EXPECT_EQ(stats.dead, 2);  // unknown item (404), level 1 without reasons (422)
+  EXPECT_EQ(stats.delivered, 1);
+  const auto rows = outbox->list(10).value();
+  for (const auto& row : rows) {
+    if (row.state == outbox::State::dead) {
+      EXPECT_FALSE(row.last_error.empty());
+    }
+  }
+}
+
+TEST_F(ChannelE2E, TheChannelSyncsSendsHeartbeatsAndDeliversSubmissions) {
+  ChannelSettings settings;
+  settings.tls = tls();
+  settings.data_dir = temp_.path() / "kiosk";
+  settings.seal_key_file = temp_.path() / "kiosk" / "seal.key";
+  settings.factory_catalog = fs::path(KIOSK_TEST_ASSETS) / "catalog" / "items.json";
+  settings.receipt_prefix = "L0001";
+  settings.heartbeat_s = 3600;
+  settings.backoff = {50, 200, 2.0};
+  auto opened = Channel::open(settings, *crypto_);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto channel = opened.release_value();
+  struct stat key_mode {};
+  ASSERT_EQ(::stat(settings.seal_key_file.c_str(), &key_mode), 0);
+  EXPECT_EQ(key_mode.st_mode & 0777, 0600u);
+
+  // Factory data until the first answer.
+  auto factory = channel->cached_catalog();
+  ASSERT_TRUE(factory.ok());
+  EXPECT_EQ(factory.value().synced_at, 0);
+
+  std::atomic<int> catalogs{0};
+  std::mutex mutex;
+  std::string latest_version;
+  std::string delivered_reference;
+  Channel::Listeners listeners;
+  listeners.catalog = [&](const CachedCatalog& cached) {
+    std::lock_guard lock(mutex);
+    latest_version = cached.catalog.version;
+    ++catalogs;
+  };
+  listeners.delivered = [&](const outbox::Entry& entry) {
+    std::lock_guard lock(mutex);
+    delivered_reference = entry.reference;
+  };
+  listeners.heartbeat_body = [] { return nlohmann::json{{"app_version", "test"}, {"devices", nlohmann::json::object()}}; };
+  channel->set_listeners(listeners);
+  channel->start();
+  ASSERT_TRUE(eventually([&] { return catalogs.load() == 1; }));
+  EXPECT_TRUE(channel->status().reachable);
+  EXPECT_GT(channel->status().catalog_synced_at, 0);
+  ASSERT_TRUE(channel->status().clock_skew_s.has_value());
+  EXPECT_LT(std::abs(*channel->status().clock_skew_s), 5);
+  ASSERT_TRUE(eventually([&] { return admin_json("/admin/heartbeats").size() >= 1; }));
+  const auto heartbeat = admin_json("/admin/heartbeats")[0]["body"];
+  EXPECT_EQ(heartbeat["app_version"], "test");
+  EXPECT_TRUE(heartbeat.contains("outbox"));
+
+  // An item changes on the platform: the next sync brings just that.
+  auto cached = channel->cached_catalog().value();
+  const catalog::Item& first = cached.catalog.items.front();
+  const auto item_answer = admin().post("/admin/catalog/items",
+                                        nlohmann::json{{"code", first.code}, {"name", first.name + "（新）"},
+                                                       {"category", first.category}, {"type", first.type},
+                                                       {"department", first.department}});
+  ASSERT_EQ(item_answer.status, 200) << item_answer.body;
+  channel->sync_now();
+  ASSERT_TRUE(eventually([&] { return catalogs.load() == 2; }));
+  auto updated = channel->cached_catalog().value();
+  EXPECT_EQ(updated.catalog.items.front().name, first.name + "（新）");
+  EXPECT_EQ(updated.catalog.items.size(), cached.catalog.items.size());
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_NE(latest_version, cached.catalog.version);
+  }
+
+  // A submission is durable at once and delivered with a platform case number.
+  auto entry = channel->submit(outbox::Kind::case_submission, a_case(1));
+  ASSERT_TRUE(entry.ok());
+  EXPECT_EQ(entry.value().local_receipt, "L0001-000001");
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return !delivered_reference.empty();
+  }));
+  const auto cases = admin_json("/admin/cases");
+  bool found = false;
+  for (const auto& row : cases) {
+    if (row.value("idempotency_key", "") == entry.value().idempotency_key) {
+      found = true;
+      EXPECT_EQ(row["body"]["local_receipt"], "L0001-000001");
+    }
+  }
+  EXPECT_TRUE(found);
+
+  // The platform goes away: the channel notices on the next sync and keeps its catalog.
+  add_fault({{"drop", true}, {"count", -1}});
+  channel->sync_now();
+  ASSERT_TRUE(eventually([&] { return !channel->status().reachable; }));
+  EXPECT_TRUE(channel->cached_catalog().ok());
+  channel->stop();
+}
+
+}  // namespace
+}  // namespace kiosk::platform

@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all build demo test test-fast test-asan bench fuzz golden clean deps
+.PHONY: all build demo test test-fast test-asan bench fuzz golden clean deps crash-test
 
 all: build
 
@@ -22,9 +22,24 @@ build: $(BUILD)/build.ninja
 
 # The kiosk in a window with simulated devices and the sample catalog. Without a display (SSH,
 # CI) it runs on a virtual X server; add ARGS=--landscape or ARGS=--elderly.
+# The kiosk talks to tools/platform-sim on loopback: mutual TLS on DEMO_PLATFORM_PORT, admin on
+# DEMO_ADMIN_PORT, a dev PKI made once in DEMO_PKI; the simulator stops when the kiosk does.
+DEMO_PKI           ?= $(BUILD)/demo-pki
+DEMO_TERMINAL      ?= SIM-0001
+DEMO_PLATFORM_PORT ?= 8443
+DEMO_ADMIN_PORT    ?= 8080
 demo: build
 	tools/install-deps demo
-	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	@[ -f $(DEMO_PKI)/ca.crt ] || tools/pki/pki init $(DEMO_PKI)
+	@[ -f $(DEMO_PKI)/terminals/$(DEMO_TERMINAL).crt ] || tools/pki/pki terminal $(DEMO_PKI) $(DEMO_TERMINAL)
+	@rm -f $(BUILD)/demo-platform.json; \
+	$(BUILD)/tools/platform-sim/platform-sim --pki $(DEMO_PKI) --db $(BUILD)/demo-platform.db \
+	  --port $(DEMO_PLATFORM_PORT) --admin-port $(DEMO_ADMIN_PORT) >$(BUILD)/demo-platform.json 2>$(BUILD)/demo-platform.log & \
+	sim=$$!; trap 'kill $$sim 2>/dev/null; wait $$sim' EXIT; trap 'exit 130' INT TERM; \
+	i=0; while [ ! -s $(BUILD)/demo-platform.json ] && kill -0 $$sim 2>/dev/null && [ $$i -lt 100 ]; do sleep 0.1; i=$$((i+1)); done; \
+	[ -s $(BUILD)/demo-platform.json ] || { echo "make demo: platform-sim did not start, see $(BUILD)/demo-platform.log"; exit 1; }; \
+	echo "make demo: platform-sim on https://127.0.0.1:$(DEMO_PLATFORM_PORT), admin http://127.0.0.1:$(DEMO_ADMIN_PORT)"; \
+	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  $(BUILD)/kiosk/kiosk --config assets/config/demo.json $(ARGS); \
 	else \
 	  echo "make demo: no display found; running on a virtual X server (xvfb-run). Ctrl-C stops it."; \
@@ -53,6 +68,12 @@ golden: build
 bench: build
 	tools/install-deps bench
 	tools/bench/run $(BUILD)
+
+# The outbox crash test with more kills than CI's 100 (KILLS=1000 takes about two minutes).
+KILLS ?= 1000
+crash-test: build
+	@KIOSK_CRASH_KILLS=$(KILLS) $(BUILD)/tests/platform_test --gtest_filter='OutboxCrash.*' >$(BUILD)/crash-test.log 2>&1; \
+	  status=$$?; grep -E '^crash test|^\[ +(OK|FAILED) +\]|: Failure$$' $(BUILD)/crash-test.log; exit $$status
 
 # libFuzzer builds (clang) of every parser's fuzz target, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

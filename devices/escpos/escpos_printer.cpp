@@ -234,10 +234,13 @@ void EscposPrinter::poll_loop() {
   hal::milliseconds backoff = options_.first_backoff;
   hal::milliseconds delay{0};
   while (wait_for_next_poll(delay)) {
-    delay = options_.poll_interval;
+    // A job (or refresh) holds the port: look again shortly, since a job that lost the printer
+    // needs the reopening to start as soon as it returns.
+    delay = options_.first_backoff;
     if (job_running_) continue;
     std::unique_lock io(io_mutex_, std::try_to_lock);
     if (!io.owns_lock()) continue;
+    delay = options_.poll_interval;
     (void)refresh_locked(stop_token_, SteadyClock::now() + 4 * options_.status_timeout);
     if (transport_) {
       backoff = options_.first_backoff;

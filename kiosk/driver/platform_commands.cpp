@@ -3,6 +3,7 @@
 //   platform up     clears the faults; both then sync and wait until the kiosk has noticed
 //   platform sync   syncs the catalog now and waits for the answer
 //   platform drain [ms]  retries the outbox now and waits until nothing is pending
+//   platform expect-offline [ms]  waits until the kiosk shows the platform as unreachable
 #include <curl/curl.h>
 
 #include <chrono>
@@ -86,11 +87,14 @@ Status ScriptRunner::platform(const Command& command) {
         },
         ms, "a catalog sync");
   }
+  if (action == "expect-offline") {
+    return wait_real([&] { return app_.platform_offline(); }, ms, "the kiosk noticing the platform is unreachable");
+  }
   if (action == "drain") {
     channel->retry_outbox_now();
     return wait_real([&] { return channel->status().outbox.pending == 0; }, ms, "the outbox draining");
   }
-  return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain)");
+  return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain, expect-offline)");
 }
 
 }  // namespace kiosk::driver

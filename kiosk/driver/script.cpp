@@ -21,6 +21,8 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
       {"card", {1, 1}},     {"wait", {1, 1}},          {"wait-for", {1, 2}},   {"expect", {1, 1}},
       {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 1}}, {"elderly", {1, 1}},
       {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 2}},
+      {"face", {1, 1}},     {"scan", {1, 1}},          {"printer", {1, 2}},    {"unplug", {1, 1}},
+      {"plug", {1, 1}},
   };
   return table;
 }
@@ -354,6 +356,9 @@ Status ScriptRunner::execute(const Command& command) {
   if (verb == "card") return card(command);
   if (verb == "fault") return fault(command);
   if (verb == "platform") return platform(command);
+  if (verb == "face" || verb == "scan") return camera_frames(command);
+  if (verb == "printer") return printer(command);
+  if (verb == "unplug" || verb == "plug") return plug(command);
   return Error::make(ErrorKind::invalid_argument, "unknown command \"" + verb + "\"");
 }
 

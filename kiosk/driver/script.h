@@ -8,7 +8,9 @@
 //   wait <ms>                wait-for "<text>" [ms] expect "<text>"     expect-not "<text>"
 //   expect-screen <name>     screenshot <name>      elderly on|off         lang zh|en
 //   fault <device> <switch> [on|off]      scroll-to "<text>"
-//   platform down|up|sync|drain [ms]      (needs a platform with the simulator's admin URL)
+//   platform down|up|sync|drain|expect-offline [ms]   (needs a platform; see docs/script-driver.md)
+//   face file=<image>|none   scan file=<image>|none   printer [receipt|document] paper-out|cover-open|ok
+//   unplug <device>          plug <device>
 // Errors name the line: `line 4: no visible widget with text "下一步"`.
 
 #include <filesystem>
@@ -62,6 +64,9 @@ class ScriptRunner {
   Status card(const Command& command);
   Status fault(const Command& command);
   Status platform(const Command& command);
+  Status camera_frames(const Command& command);
+  Status printer(const Command& command);
+  Status plug(const Command& command);
   // Waits in real time (the channel's threads run in real time) until `done` or `ms` pass,
   // settling the app between looks.
   Status wait_real(const std::function<bool()>& done, Milliseconds ms, const std::string& what);

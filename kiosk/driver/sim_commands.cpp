@@ -1,6 +1,8 @@
-// Script commands that drive the simulated devices: `card` and `fault`. They need the sim twin of
-// the device in question; against a real driver they fail with a clear message.
+// Script commands that drive the simulated devices: `card`, `fault`, `face`, `scan`, `printer`,
+// `unplug` and `plug`. They need the sim twin of the device in question; against a real driver
+// they fail with a clear message.
 #include "devices/sim/identities.h"
+#include "devices/sim/pnm.h"
 #include "devices/sim/sim_camera.h"
 #include "devices/sim/sim_card_reader.h"
 #include "devices/sim/sim_printers.h"
@@ -105,6 +107,63 @@ Status ScriptRunner::fault(const Command& command) {
   return Error::make(ErrorKind::invalid_argument,
                      "unknown device \"" + device +
                          "\" (card_reader, face_camera, document_camera, receipt_printer, document_printer)");
+}
+
+// `face file=<image>` / `scan file=<image>`: what the face or document camera sees from now on (a
+// PNM file, relative to the script; a bare name is looked up in assets/images/). `none`: nothing.
+Status ScriptRunner::camera_frames(const Command& command) {
+  const bool face = command.verb == "face";
+  const std::string device = face ? "face_camera" : "document_camera";
+  const std::string& what = command.arguments[0];
+  std::vector<hal::Image> frames;
+  if (what != "none") {
+    const std::filesystem::path path = what.rfind("file=", 0) == 0 ? options_.script_dir / what.substr(5)
+                                                                    : options_.assets_dir / "images" / what;
+    auto image = load_pnm(path);
+    if (!image.ok()) return Error::make(image.error().kind, command.verb + ": " + image.error().message);
+    frames.push_back(image.release_value());
+  }
+  if (face) {
+    auto* camera = dynamic_cast<SimFaceCamera*>(devices_.face_camera.get());
+    if (!camera) return not_sim(device);
+    camera->set_frames(std::move(frames));
+  } else {
+    auto* camera = dynamic_cast<SimDocumentCamera*>(devices_.document_camera.get());
+    if (!camera) return not_sim(device);
+    camera->set_frames(std::move(frames));
+  }
+  return {};
+}
+
+// `printer [receipt|document] paper-out|cover-open|paper-near-end|ok`: the receipt printer unless
+// named; `ok` clears the paper and cover states.
+Status ScriptRunner::printer(const Command& command) {
+  const bool named = command.arguments.size() == 2;
+  const std::string which = named ? command.arguments[0] : "receipt";
+  const std::string& state = command.arguments[named ? 1 : 0];
+  if (which != "receipt" && which != "document") {
+    return Error::make(ErrorKind::invalid_argument, "printer: expected receipt or document, got \"" + which + "\"");
+  }
+  auto apply = [&](auto* printer) -> Status {
+    if (!printer) return not_sim(which + "_printer");
+    PrinterFaults faults = printer->faults();  // unplug/hardware switches stay as they are
+    faults.paper_near_end = faults.paper_out = faults.cover_open = false;
+    if (state != "ok" && !set_printer(faults, state, true)) {
+      return unknown_switch(which + "_printer", state, "paper-out, cover-open, paper-near-end, ok");
+    }
+    printer->set_faults(faults);
+    return {};
+  };
+  if (which == "receipt") return apply(dynamic_cast<SimReceiptPrinter*>(devices_.receipt_printer.get()));
+  return apply(dynamic_cast<SimDocumentPrinter*>(devices_.document_printer.get()));
+}
+
+// `unplug <device>` / `plug <device>`: the same as `fault <device> unplug on|off`.
+Status ScriptRunner::plug(const Command& command) {
+  Command fault_command = command;
+  fault_command.verb = "fault";
+  fault_command.arguments = {command.arguments[0], "unplug", command.verb == "unplug" ? "on" : "off"};
+  return fault(fault_command);
 }
 
 }  // namespace kiosk::driver

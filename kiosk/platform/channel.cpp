@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -188,6 +189,7 @@ void Channel::sync_catalog() {
     if (answer.error().kind != PlatformErrorKind::cancelled) {
       log::warning("platform", "catalog sync failed: " + answer.error().describe());
     }
+    publish_status();
     return;
   }
   if (answer.value().status == 304) {
@@ -198,8 +200,11 @@ void Channel::sync_catalog() {
     auto applied = cache_->apply(answer.value().body, unix_ms());
     if (!applied) {
       log::error("platform", "catalog answer refused, keeping the cached catalog: " + applied.error().message);
-      std::lock_guard lock(mutex_);
-      status_.last_error = "bad catalog answer: " + applied.error().message;
+      {
+        std::lock_guard lock(mutex_);
+        status_.last_error = "bad catalog answer: " + applied.error().message;
+      }
+      publish_status();
       return;
     }
     log::info("platform", "catalog " + applied.value().catalog.version + " cached (" +
@@ -243,7 +248,14 @@ void Channel::record(const PlatformResult<HttpResponse>& result) {
   if (result) {
     status_.reachable = true;
     status_.last_error.clear();
-    if (result.value().server_time) status_.clock_skew_s = *result.value().server_time - unix_ms() / 1000;
+    if (result.value().server_time) {
+      const std::int64_t skew = *result.value().server_time - unix_ms() / 1000;
+      // Certificates and promised dates go wrong on a terminal whose clock is far off: say so once.
+      if (std::abs(skew) > 300 && (!status_.clock_skew_s || std::abs(*status_.clock_skew_s) <= 300)) {
+        log::warning("platform", "terminal clock differs from the platform's by " + std::to_string(skew) + " s");
+      }
+      status_.clock_skew_s = skew;
+    }
   } else if (result.error().kind != PlatformErrorKind::cancelled) {
     // An HTTP error is still an answer: the platform is there.
     status_.reachable = result.error().kind == PlatformErrorKind::http;

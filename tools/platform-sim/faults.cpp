@@ -30,7 +30,8 @@ kiosk::Result<FaultRule, ApiError> parse_fault_rule(const nlohmann::json& body) 
     out = found->get<bool>();
     return true;
   };
-  for (const auto& [name, value] : body.items()) {
+  for (const auto& entry : body.items()) {
+    const std::string name = entry.key();
     static const char* const kKnown[] = {"latency_ms", "status", "retry_after_s", "drop", "stall_body_ms",
                                           "tls_reset", "path_prefix", "count"};
     if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* known) { return name == known; })) {

@@ -50,7 +50,8 @@ double wrapped(cairo_t* cr, const std::string& text, double x, double y, double 
   for (char32_t c : kiosk::text::decode_utf8(text)) {
     std::string next = line;
     kiosk::text::append_utf8(next, c);
-    if (!line.empty() && text_width(cr, next) > width) {
+    // Closing punctuation never starts a line (kinsoku): it may overhang the column instead.
+    if (!line.empty() && text_width(cr, next) > width && !kiosk::text::is_no_line_start(c)) {
       cairo_move_to(cr, x, y);
       cairo_show_text(cr, line.c_str());
       y += line_height;
@@ -79,6 +80,7 @@ void draw_frame(cairo_t* cr) {
 void draw_seal(cairo_t* cr, const std::string& issuer, double cx, double cy) {
   cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.85);
   cairo_set_line_width(cr, 3);
+  cairo_new_path(cr);  // show_text leaves a current point; the ring must not join it
   cairo_arc(cr, cx, cy, 58, 0, 2 * M_PI);
   cairo_stroke(cr);
   for (int i = 0; i < 10; ++i) {
@@ -116,7 +118,7 @@ double draw_rows(cairo_t* cr, const LicenceContent& content, double y) {
     cairo_show_text(cr, label.c_str());
     cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
     set_font(cr, 15, false);
-    y = wrapped(cr, value, 190, y, kPageWidth - 190 - 80, 22) + 14;
+    y = wrapped(cr, value, 190, y, kPageWidth - 190 - 80, 21) + 10;
   }
   return y;
 }
@@ -158,8 +160,8 @@ kiosk::Result<std::string> render_licence_pdf(const LicenceContent& content) {
   centred(cr, content.type, 160);
   set_font(cr, 12, false);
   centred(cr, "电子证照", 188);
-  const double end = draw_rows(cr, content, 260);
-  draw_seal(cr, content.issuer, kPageWidth - 150, std::min(std::max(end + 40, 600.0), kPageHeight - 190));
+  const double end = draw_rows(cr, content, 240);
+  draw_seal(cr, content.issuer, kPageWidth - 150, std::min(std::max(end + 75, 600.0), kPageHeight - 170));
   cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
   set_font(cr, 10, false);
   centred(cr, "本电子证照由" + content.issuer + "签发，经数字签名保护，与纸质证照具有同等效力。", kPageHeight - 80);

@@ -144,6 +144,11 @@ int run(const Options& options, const sigset_t& signals) {
 
 }  // namespace
 
+// Debian's cairo 1.16 leaks ~768 bytes per embedded font when it subsets a CFF font into a PDF
+// (every licence is rendered once, then served from the database). LeakSanitizer builds read
+// this hook; it names only that library, so every other leak still fails the sanitizer run.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libcairo.so.2\n"; }
+
 int main(int argc, char** argv) {
   std::string problem;
   const auto options = parse_options(argc, argv, problem);

@@ -11,7 +11,7 @@
 namespace platform_sim_test {
 namespace {
 
-class EndpointsTest : public SimFixture {};
+class SimEndpoints : public SimFixture {};
 
 std::string base64_decode(const std::string& text) {
   std::string out(text.size(), '\0');
@@ -39,7 +39,7 @@ bool signature_verifies(const std::string& public_key_pem, const std::string& da
   return ok;
 }
 
-TEST_F(EndpointsTest, CatalogFullNotModifiedAndIncremental) {
+TEST_F(SimEndpoints, CatalogFullNotModifiedAndIncremental) {
   const auto full = api().get("/api/v1/catalog?region=510502");
   ASSERT_EQ(full.status, 200);
   const json catalog = full.json_body();
@@ -74,7 +74,7 @@ TEST_F(EndpointsTest, CatalogFullNotModifiedAndIncremental) {
   EXPECT_EQ(api().get("/api/v1/catalog?region=51%ZZ").status, 400);
 }
 
-TEST_F(EndpointsTest, IdentityVerification) {
+TEST_F(SimEndpoints, IdentityVerification) {
   EXPECT_EQ(verify("张三", "510502195803150137", "长期").size(), 32u);
 
   const json expired = {{"card", {{"name", "王芳"}, {"id_number", "510302197511030481"}, {"valid_until", "20240722"}}},
@@ -99,7 +99,7 @@ TEST_F(EndpointsTest, IdentityVerification) {
   EXPECT_EQ(mismatch["reason"], "face_mismatch");
 }
 
-TEST_F(EndpointsTest, CaseIdempotency) {
+TEST_F(SimEndpoints, CaseIdempotency) {
   const json body = zhangsan_case();
   const auto created = api().post("/api/v1/cases", body, {key_header("case-key-0000000001")});
   ASSERT_EQ(created.status, 201) << created.body;
@@ -133,7 +133,7 @@ TEST_F(EndpointsTest, CaseIdempotency) {
   EXPECT_EQ(material["sha256"].get<std::string>().size(), 64u);
 }
 
-TEST_F(EndpointsTest, CaseValidationNamesTheFields) {
+TEST_F(SimEndpoints, CaseValidationNamesTheFields) {
   json body = zhangsan_case();
   body["form"]["phone"] = "12345";
   body["applicant"]["id_number"] = "510502195803150138";  // wrong check digit
@@ -147,7 +147,7 @@ TEST_F(EndpointsTest, CaseValidationNamesTheFields) {
   EXPECT_EQ(answer.body.find("510502195803150138"), std::string::npos) << "errors never repeat personal data";
 }
 
-TEST_F(EndpointsTest, ConcurrentDuplicateWhileInFlightIs409) {
+TEST_F(SimEndpoints, ConcurrentDuplicateWhileInFlightIs409) {
   // The first request holds its key until the rules are cleared: no race with the clock.
   add_fault({{"latency_ms", 60000}, {"path_prefix", "/api/v1/cases"}, {"count", 1}});
   const json body = zhangsan_case();
@@ -176,7 +176,7 @@ TEST_F(EndpointsTest, ConcurrentDuplicateWhileInFlightIs409) {
   EXPECT_EQ(admin_json("/admin/cases").size(), 1u);
 }
 
-TEST_F(EndpointsTest, ProgressByNumberAndByQuery) {
+TEST_F(SimEndpoints, ProgressByNumberAndByQuery) {
   const auto sample = api().get("/api/v1/cases/SC20261121000102");
   ASSERT_EQ(sample.status, 200);
   EXPECT_EQ(sample.json_body()["status"], "in_review");
@@ -202,7 +202,7 @@ TEST_F(EndpointsTest, ProgressByNumberAndByQuery) {
   EXPECT_FALSE(waiting["waiting_on_citizen"].empty());
 }
 
-TEST_F(EndpointsTest, LicenceDocumentIsSignedByTheIssuer) {
+TEST_F(SimEndpoints, LicenceDocumentIsSignedByTheIssuer) {
   const std::string token = verify("张三", "510502195803150137", "长期");
   ASSERT_FALSE(token.empty());
   EXPECT_EQ(api().post("/api/v1/licences/query", json{{"identity_token", "forged"}}).error_code(), "validation_failed");
@@ -231,9 +231,12 @@ TEST_F(EndpointsTest, LicenceDocumentIsSignedByTheIssuer) {
   const json again = api().post("/api/v1/licences/" + id + "/document", json{{"identity_token", token}}).json_body();
   EXPECT_EQ(again["pdf"], document["pdf"]);
   EXPECT_EQ(api().post("/api/v1/licences/LIC-510504-0003/document", json{{"identity_token", token}}).status, 404);
+  api_.reset();
+  admin_.reset();
+  EXPECT_EQ(stop(), 0) << "a clean exit after rendering, also under LeakSanitizer";
 }
 
-TEST_F(EndpointsTest, RatingsNeedReasonsWhenBadAndOnlyOncePerCase) {
+TEST_F(SimEndpoints, RatingsNeedReasonsWhenBadAndOnlyOncePerCase) {
   const json bad = {{"case_number", "SC20261103000101"}, {"level", 1}, {"channel", "kiosk"}};
   const auto refused = api().post("/api/v1/ratings", bad, {key_header("rating-key-0000001")});
   EXPECT_EQ(refused.status, 422);
@@ -265,7 +268,7 @@ TEST_F(EndpointsTest, RatingsNeedReasonsWhenBadAndOnlyOncePerCase) {
   EXPECT_EQ(admin_json("/admin/ratings").size(), 3u);
 }
 
-TEST_F(EndpointsTest, PrintsCountAgainstTheLimit) {
+TEST_F(SimEndpoints, PrintsCountAgainstTheLimit) {
   const json licence = {{"kind", "licence"}, {"licence_id", "LIC-513431-0005"}, {"copies", 1}};
   const auto first = api().post("/api/v1/prints", licence, {key_header("print-key-00000001")});
   ASSERT_EQ(first.status, 201) << first.body;
@@ -282,7 +285,7 @@ TEST_F(EndpointsTest, PrintsCountAgainstTheLimit) {
   EXPECT_EQ(admin_json("/admin/prints").size(), 2u);
 }
 
-TEST_F(EndpointsTest, HeartbeatAndQueueTickets) {
+TEST_F(SimEndpoints, HeartbeatAndQueueTickets) {
   const json beat = {{"terminal_time", "2026-11-25T14:03:00+08:00"}, {"app_version", "0.1.0"}, {"uptime_s", 3600},
                      {"devices", {{"card_reader", {{"state", "online"}, {"detail", ""}}}}},
                      {"outbox", {{"depth", 0}, {"oldest_age_s", 0}}}, {"staff_needed", false}};

@@ -8,7 +8,7 @@
 namespace platform_sim_test {
 namespace {
 
-class FaultsTest : public SimFixture {
+class SimFaults : public SimFixture {
  protected:
   // Sends raw bytes over a mutual-TLS connection and returns everything until the server closes.
   std::string raw_exchange(const std::string& bytes) {
@@ -33,7 +33,7 @@ class FaultsTest : public SimFixture {
   }
 };
 
-TEST_F(FaultsTest, LatencyDelaysOneAnswer) {
+TEST_F(SimFaults, LatencyDelaysOneAnswer) {
   add_fault({{"latency_ms", 400}, {"count", 1}});
   const auto slow = api().get("/api/v1/issuers");
   EXPECT_EQ(slow.status, 200);
@@ -41,7 +41,7 @@ TEST_F(FaultsTest, LatencyDelaysOneAnswer) {
   EXPECT_TRUE(admin_json("/admin/faults").empty()) << "a rule with count 1 is used up by one request";
 }
 
-TEST_F(FaultsTest, StatusFaultAnswers503WithRetryAfterAndProcessesNothing) {
+TEST_F(SimFaults, StatusFaultAnswers503WithRetryAfterAndProcessesNothing) {
   add_fault({{"status", 503}, {"retry_after_s", 2}, {"count", 2}});
   for (int i = 0; i < 2; ++i) {
     const auto answer = api().post("/api/v1/cases", zhangsan_case(), {key_header("unavailable-key-001")});
@@ -54,7 +54,7 @@ TEST_F(FaultsTest, StatusFaultAnswers503WithRetryAfterAndProcessesNothing) {
   EXPECT_EQ(api().post("/api/v1/cases", zhangsan_case(), {key_header("unavailable-key-001")}).status, 201);
 }
 
-TEST_F(FaultsTest, DropClosesWithoutAnAnswerAndProcessesNothing) {
+TEST_F(SimFaults, DropClosesWithoutAnAnswerAndProcessesNothing) {
   add_fault({{"drop", true}, {"path_prefix", "/api/v1/cases"}, {"count", 1}});
   const auto dropped = api().post("/api/v1/cases", zhangsan_case(), {key_header("dropped-key-0000001")});
   EXPECT_NE(dropped.code, CURLE_OK);
@@ -65,7 +65,7 @@ TEST_F(FaultsTest, DropClosesWithoutAnAnswerAndProcessesNothing) {
   EXPECT_EQ(retried.header("idempotent-replayed"), "");
 }
 
-TEST_F(FaultsTest, StalledBodyTimesTheClientOutAfterTheHead) {
+TEST_F(SimFaults, StalledBodyTimesTheClientOutAfterTheHead) {
   add_fault({{"stall_body_ms", 60000}, {"path_prefix", "/api/v1/issuers"}, {"count", 1}});
   api().set_timeout_ms(1000);
   const auto stalled = api().get("/api/v1/issuers");
@@ -83,7 +83,7 @@ TEST_F(FaultsTest, StalledBodyTimesTheClientOutAfterTheHead) {
   EXPECT_TRUE(late.json_body().contains("issuers"));
 }
 
-TEST_F(FaultsTest, TlsResetLosesTheAnswerButNotTheWork) {
+TEST_F(SimFaults, TlsResetLosesTheAnswerButNotTheWork) {
   add_fault({{"tls_reset", true}, {"path_prefix", "/api/v1/cases"}, {"count", 1}});
   const auto reset = api().post("/api/v1/cases", zhangsan_case(), {key_header("reset-key-000000001")});
   EXPECT_NE(reset.code, CURLE_OK);
@@ -94,7 +94,7 @@ TEST_F(FaultsTest, TlsResetLosesTheAnswerButNotTheWork) {
   EXPECT_EQ(admin_json("/admin/cases").size(), 1u);
 }
 
-TEST_F(FaultsTest, MalformedBodiesAre400WithTheErrorShape) {
+TEST_F(SimFaults, MalformedBodiesAre400WithTheErrorShape) {
   const std::vector<std::string> bodies = {
       "{\"level\": 5",                          // truncated
       "[1, 2, 3]",                              // not an object
@@ -115,14 +115,14 @@ TEST_F(FaultsTest, MalformedBodiesAre400WithTheErrorShape) {
   EXPECT_EQ(api().get("/api/v1/cases").status, 405);
 }
 
-TEST_F(FaultsTest, OversizedBodyIs413BeforeItIsRead) {
+TEST_F(SimFaults, OversizedBodyIs413BeforeItIsRead) {
   const std::string huge((16u << 20) + 1, ' ');
   const auto answer = api().post("/api/v1/cases", huge, {key_header("oversized-key-00001")});
   EXPECT_EQ(answer.status, 413);
   EXPECT_EQ(answer.error_code(), "too_large");
 }
 
-TEST_F(FaultsTest, GarbageOverTlsGets400AndAClose) {
+TEST_F(SimFaults, GarbageOverTlsGets400AndAClose) {
   const std::string answer = raw_exchange("HELLO THERE\r\n\r\n");
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
   EXPECT_NE(answer.find("Connection: close"), std::string::npos);
@@ -133,7 +133,7 @@ TEST_F(FaultsTest, GarbageOverTlsGets400AndAClose) {
   EXPECT_EQ(raw_exchange("GET /" + head + " HTTP/1.1\r\n\r\n").substr(0, 12), "HTTP/1.1 431");
 }
 
-TEST_F(FaultsTest, AdminRefusesBadRulesAndClearsRules) {
+TEST_F(SimFaults, AdminRefusesBadRulesAndClearsRules) {
   EXPECT_EQ(admin().post("/admin/faults", json{{"status", 200}}).status, 400);
   EXPECT_EQ(admin().post("/admin/faults", json{{"latency", 5}}).status, 400);
   EXPECT_EQ(admin().post("/admin/faults", std::string("{not json")).status, 400);

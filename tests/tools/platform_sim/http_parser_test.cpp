@@ -18,7 +18,7 @@ int error_status(std::string_view bytes) {
   return parsed ? 0 : parsed.error().status;
 }
 
-TEST(HttpRequestHead, ParsesAKeepAliveRequestWithBody) {
+TEST(SimHttpRequestHead, ParsesAKeepAliveRequestWithBody) {
   const std::string bytes =
       "POST /api/v1/cases?x=1 HTTP/1.1\r\nHost: localhost\r\nIdempotency-Key: abc\r\nContent-Length: 2\r\n\r\n{}";
   auto parsed = parse_request_head(bytes);
@@ -35,7 +35,7 @@ TEST(HttpRequestHead, ParsesAKeepAliveRequestWithBody) {
   EXPECT_EQ(parsed.value()->head_size, bytes.size() - 2);
 }
 
-TEST(HttpRequestHead, ConnectionRulesFollowTheVersion) {
+TEST(SimHttpRequestHead, ConnectionRulesFollowTheVersion) {
   auto close = parse_request_head("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_FALSE(close.value()->request.keep_alive);
   auto old = parse_request_head("GET / HTTP/1.0\r\n\r\n");
@@ -46,14 +46,14 @@ TEST(HttpRequestHead, ConnectionRulesFollowTheVersion) {
   EXPECT_TRUE(expect.value()->request.expect_continue);
 }
 
-TEST(HttpRequestHead, TruncatedHeadAsksForMore) {
+TEST(SimHttpRequestHead, TruncatedHeadAsksForMore) {
   auto parsed = parse_request_head("GET /api/v1/catalog HTTP/1.1\r\nHost: loc");
   ASSERT_TRUE(parsed);
   EXPECT_FALSE(parsed.value().has_value());
   EXPECT_FALSE(parse_request_head("").value().has_value());
 }
 
-TEST(HttpRequestHead, RefusesMalformedHeads) {
+TEST(SimHttpRequestHead, RefusesMalformedHeads) {
   EXPECT_EQ(error_status("GARBAGE\r\n\r\n"), 400);
   EXPECT_EQ(error_status("GET  / HTTP/1.1\r\n\r\n"), 400);                      // two spaces
   EXPECT_EQ(error_status("GET api HTTP/1.1\r\n\r\n"), 400);                      // not origin-form
@@ -74,7 +74,7 @@ TEST(HttpRequestHead, RefusesMalformedHeads) {
   EXPECT_EQ(error_status("GET /\xe4\xb8\xad HTTP/1.1\r\n\r\n"), 400);            // raw UTF-8 in the target
 }
 
-TEST(HttpRequestHead, RefusesOversizedInput) {
+TEST(SimHttpRequestHead, RefusesOversizedInput) {
   EXPECT_EQ(error_status("POST / HTTP/1.1\r\nContent-Length: 16777217\r\n\r\n"), 413);
   EXPECT_EQ(error_status("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"), 400);
   EXPECT_TRUE(parse_request_head("POST / HTTP/1.1\r\nContent-Length: 16777216\r\n\r\n"));
@@ -84,7 +84,7 @@ TEST(HttpRequestHead, RefusesOversizedInput) {
   EXPECT_EQ(error_status(many + "\r\n"), 431);
 }
 
-TEST(QueryString, DecodesAndRefusesMalformedEscapes) {
+TEST(SimQueryString, DecodesAndRefusesMalformedEscapes) {
   auto query = parse_query("region=510502&since=2026.11.20-sample-0001&name=%E4%B8%AD+x");
   ASSERT_TRUE(query);
   EXPECT_EQ(query->at("region"), "510502");
@@ -96,7 +96,7 @@ TEST(QueryString, DecodesAndRefusesMalformedEscapes) {
   EXPECT_TRUE(parse_query("")->empty());
 }
 
-TEST(Codec, Base64RoundTripAndStrictDecoding) {
+TEST(SimCodec, Base64RoundTripAndStrictDecoding) {
   for (const std::string bytes : {"", "f", "fo", "foo", "foob", "\xff\xd8\xff"}) {
     EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes);
   }
@@ -108,7 +108,7 @@ TEST(Codec, Base64RoundTripAndStrictDecoding) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST(Times, ChinaStandardTimeAndRealDates) {
+TEST(SimTimes, ChinaStandardTimeAndRealDates) {
   EXPECT_EQ(rfc3339(0), "1970-01-01T08:00:00+08:00");
   EXPECT_EQ(add_days("2026-11-25", 28), "2026-12-23");
   EXPECT_EQ(add_days("2028-02-28", 1), "2028-02-29");
@@ -121,7 +121,7 @@ TEST(Times, ChinaStandardTimeAndRealDates) {
   EXPECT_FALSE(valid_rfc3339("2026-11-25T14:03:00+0800"));
 }
 
-TEST(Validation, JsonBodiesAreBoundedObjects) {
+TEST(SimValidation, JsonBodiesAreBoundedObjects) {
   EXPECT_TRUE(parse_json_body("{\"a\": [1, {\"b\": 2}]}"));
   EXPECT_FALSE(parse_json_body("{\"a\": "));
   EXPECT_FALSE(parse_json_body("\"text\""));
@@ -130,7 +130,7 @@ TEST(Validation, JsonBodiesAreBoundedObjects) {
   EXPECT_TRUE(parse_json_body("{\"a\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}"));  // brackets inside a string
 }
 
-TEST(Validation, IdempotencyKeysAndPhones) {
+TEST(SimValidation, IdempotencyKeysAndPhones) {
   EXPECT_TRUE(valid_idempotency_key("0123456789abcdef"));
   EXPECT_TRUE(valid_idempotency_key(std::string(64, 'K')));
   EXPECT_FALSE(valid_idempotency_key("0123456789abcde"));
@@ -144,7 +144,7 @@ TEST(Validation, IdempotencyKeysAndPhones) {
   EXPECT_FALSE(valid_phone("0830-31961"));
 }
 
-TEST(Validation, FormFieldsFollowTheirTypes) {
+TEST(SimValidation, FormFieldsFollowTheirTypes) {
   const json schema = json::parse(R"([
     {"name": "id", "type": "id_number", "required": true},
     {"name": "code", "type": "uscc", "required": false},
@@ -163,7 +163,7 @@ TEST(Validation, FormFieldsFollowTheirTypes) {
   EXPECT_EQ(validate_form(schema, {{"id", 5}, {"why", "a"}}).size(), 1u);
 }
 
-TEST(Validation, RatingsPrintsAndTickets) {
+TEST(SimValidation, RatingsPrintsAndTickets) {
   const json reasons = json::parse(R"([{"code": "slow", "text": "慢", "levels": [1, 2]}])");
   EXPECT_TRUE(validate_rating({{"level", 2}, {"reasons", {"slow"}}}, reasons));
   EXPECT_EQ(validate_rating({{"level", 2}}, reasons).error().status, 422);
@@ -181,7 +181,7 @@ TEST(Validation, RatingsPrintsAndTickets) {
   EXPECT_EQ(validate_ticket({{"category", "A"}, {"priority", "elderly"}}, categories).error().status, 422);
 }
 
-TEST(FaultRules, ParseAndUseUp) {
+TEST(SimFaultRules, ParseAndUseUp) {
   EXPECT_FALSE(parse_fault_rule(json{{"status", 302}}));
   EXPECT_FALSE(parse_fault_rule(json{{"count", 0}}));
   EXPECT_FALSE(parse_fault_rule(json{{"drop", 1}}));

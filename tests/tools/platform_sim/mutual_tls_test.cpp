@@ -6,9 +6,9 @@
 namespace platform_sim_test {
 namespace {
 
-class MutualTlsTest : public SimFixture {};
+class SimMutualTls : public SimFixture {};
 
-TEST_F(MutualTlsTest, RegisteredTerminalIsServedWithDateHeader) {
+TEST_F(SimMutualTls, RegisteredTerminalIsServedWithDateHeader) {
   const auto answer = api().get("/api/v1/issuers");
   ASSERT_EQ(answer.code, CURLE_OK);
   EXPECT_EQ(answer.status, 200);
@@ -16,7 +16,7 @@ TEST_F(MutualTlsTest, RegisteredTerminalIsServedWithDateHeader) {
   EXPECT_EQ(answer.header("content-type"), "application/json; charset=utf-8");
 }
 
-TEST_F(MutualTlsTest, HandshakeWithoutClientCertificateIsRefused) {
+TEST_F(SimMutualTls, HandshakeWithoutClientCertificateIsRefused) {
   Client anonymous(base_url());
   anonymous.use_tls(pki_ / "ca.crt", {}, {});
   const auto answer = anonymous.get("/api/v1/issuers");
@@ -25,7 +25,7 @@ TEST_F(MutualTlsTest, HandshakeWithoutClientCertificateIsRefused) {
   EXPECT_GE(admin_json("/admin/stats")["tls_failed"].get<int>(), 1);
 }
 
-TEST_F(MutualTlsTest, CertificateFromAnotherCaIsRefused) {
+TEST_F(SimMutualTls, CertificatesFromAnotherCaOrForServersAreRefused) {
   const fs::path other = temp_.path() / "other-pki";
   ASSERT_EQ(run_pki("init '" + other.string() + "'", log_), 0);
   ASSERT_EQ(run_pki("terminal '" + other.string() + "' " + kTerminal, log_), 0);  // same CN, wrong CA
@@ -33,9 +33,24 @@ TEST_F(MutualTlsTest, CertificateFromAnotherCaIsRefused) {
   const auto answer = client->get("/api/v1/issuers");
   EXPECT_NE(answer.code, CURLE_OK);
   EXPECT_EQ(answer.status, 0);
+
+  // Our CA, but a server certificate (serverAuth only): not a terminal's.
+  Client impostor(base_url());
+  impostor.use_tls(pki_ / "ca.crt", pki_ / "server.crt", pki_ / "server.key");
+  const auto refused = impostor.get("/api/v1/issuers");
+  EXPECT_NE(refused.code, CURLE_OK);
+  EXPECT_EQ(refused.status, 0);
 }
 
-TEST_F(MutualTlsTest, ExpiredCertificateIsRefused) {
+TEST_F(SimMutualTls, TlsBelow12IsRefused) {
+  auto client = terminal_client();
+  client->limit_tls(static_cast<long>(CURL_SSLVERSION_TLSv1_1) | static_cast<long>(CURL_SSLVERSION_MAX_TLSv1_1));
+  const auto answer = client->get("/api/v1/issuers");
+  EXPECT_NE(answer.code, CURLE_OK);
+  EXPECT_EQ(answer.status, 0);
+}
+
+TEST_F(SimMutualTls, ExpiredCertificateIsRefused) {
   ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' EXPIRED-0001 --expired", log_), 0);
   auto client = terminal_client("EXPIRED-0001");
   const auto answer = client->get("/api/v1/issuers");
@@ -43,7 +58,7 @@ TEST_F(MutualTlsTest, ExpiredCertificateIsRefused) {
   EXPECT_EQ(answer.status, 0);
 }
 
-TEST_F(MutualTlsTest, UnknownAndRevokedTerminalsGet403) {
+TEST_F(SimMutualTls, UnknownAndRevokedTerminalsGet403) {
   // Issued by our CA after the simulator started, so never registered.
   ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0099", log_), 0);
   auto stranger = terminal_client("510502-HALL-0099");
@@ -61,7 +76,7 @@ TEST_F(MutualTlsTest, UnknownAndRevokedTerminalsGet403) {
   EXPECT_EQ(api().get("/api/v1/issuers").status, 200);
 }
 
-TEST_F(MutualTlsTest, KeepAliveReusesOneHandshakeAndNewConnectionsResume) {
+TEST_F(SimMutualTls, KeepAliveReusesOneHandshakeAndNewConnectionsResume) {
   for (int i = 0; i < 20; ++i) ASSERT_EQ(api().get("/api/v1/issuers").status, 200);
   json stats = admin_json("/admin/stats");
   EXPECT_EQ(stats["tls_handshakes"], 1) << stats.dump();
@@ -84,7 +99,7 @@ TEST_F(MutualTlsTest, KeepAliveReusesOneHandshakeAndNewConnectionsResume) {
   curl_share_cleanup(share);
 }
 
-TEST_F(MutualTlsTest, StoppedCleanlyAndStateSurvivesRestart) {
+TEST_F(SimMutualTls, StoppedCleanlyAndStateSurvivesRestart) {
   const json body = zhangsan_case();
   const auto created = api().post("/api/v1/cases", body, {key_header("restart-key-000000001")});
   ASSERT_EQ(created.status, 201) << created.body;

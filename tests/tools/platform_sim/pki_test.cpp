@@ -39,7 +39,7 @@ bool verifies_against(const fs::path& ca_file, X509* certificate) {
   return ok;
 }
 
-TEST(Pki, InitAndTerminalMakeP256KeysMode0600) {
+TEST(PkiScript, InitAndTerminalMakeP256KeysMode0600) {
   TempDir temp;
   const fs::path pki = temp.path() / "pki", log = temp.path() / "log";
   ASSERT_EQ(run_pki("init '" + pki.string() + "'", log), 0);
@@ -78,7 +78,7 @@ TEST(Pki, InitAndTerminalMakeP256KeysMode0600) {
   X509_free(terminal);
 }
 
-TEST(Pki, InitKeepsWhatExistsAndExpiredCertificatesAreExpired) {
+TEST(PkiScript, InitKeepsWhatExistsAndExpiredCertificatesAreExpired) {
   TempDir temp;
   const fs::path pki = temp.path() / "pki", log = temp.path() / "log";
   ASSERT_EQ(run_pki("init '" + pki.string() + "'", log), 0);
@@ -97,7 +97,7 @@ TEST(Pki, InitKeepsWhatExistsAndExpiredCertificatesAreExpired) {
   X509_free(expired);
 }
 
-TEST(Pki, RefusesBadArgumentsWithAMessage) {
+TEST(PkiScript, RefusesBadArgumentsWithAMessage) {
   TempDir temp;
   const fs::path pki = temp.path() / "pki", log = temp.path() / "log";
   EXPECT_NE(run_pki("terminal '" + pki.string() + "' T-1", log), 0);  // no CA yet

@@ -169,6 +169,7 @@ class Client {
     }
   }
   void share(CURLSH* share) { curl_easy_setopt(curl_, CURLOPT_SHARE, share); }
+  void limit_tls(long versions) { curl_easy_setopt(curl_, CURLOPT_SSLVERSION, versions); }
   void set_timeout_ms(long timeout) { timeout_ms_ = timeout; }
 
   HttpAnswer get(const std::string& path, const std::vector<std::string>& headers = {}) {

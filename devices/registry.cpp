@@ -8,6 +8,7 @@
 #include "devices/sim/sim_camera.h"
 #include "devices/sim/sim_card_reader.h"
 #include "devices/sim/sim_printers.h"
+#include "devices/v4l2/v4l2_options.h"
 
 namespace kiosk::devices {
 namespace {
@@ -72,6 +73,10 @@ const std::vector<DriverEntry>& driver_table() {
        [](const nlohmann::json& options, const DriverContext& context) {
          return create_sim_camera<sim::SimDocumentCamera>(DeviceClass::document_camera, options, context);
        }},
+      {DeviceClass::face_camera, "v4l2", "UVC / V4L2 face camera (path, width, height, frame_timeout_ms)",
+       [](const nlohmann::json& options, const DriverContext&) { return v4l2::create_face_camera(options); }},
+      {DeviceClass::document_camera, "v4l2", "UVC / V4L2 document camera (path, width, height, frame_timeout_ms)",
+       [](const nlohmann::json& options, const DriverContext&) { return v4l2::create_document_camera(options); }},
       {DeviceClass::receipt_printer, "sim", "simulated receipt printer (keeps the raster pages)",
        [](const nlohmann::json&, const DriverContext&) -> Created {
          return std::unique_ptr<hal::Device>(std::make_unique<sim::SimReceiptPrinter>());

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tools/platform-sim/launcher.h"
+
 namespace platform_sim_test {
 
 namespace fs = std::filesystem;
@@ -35,99 +38,18 @@ inline const fs::path kSimBinary = PLATFORM_SIM_BINARY;
 inline const fs::path kAssets = KIOSK_TEST_ASSETS;
 inline constexpr const char* kTerminal = "510502-HALL-0001";
 
-// A unique temporary folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "platform-sim-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using TempDir = platform_sim::TempDir;  // tools/platform-sim/launcher.h, shared with the benchmark
 
 // Runs tools/pki with `arguments`; returns its exit status. Output goes to `log`.
 inline int run_pki(const std::string& arguments, const fs::path& log) {
-  const std::string command = "'" + kPkiScript.string() + "' " + arguments + " >>'" + log.string() + "' 2>&1";
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return platform_sim::run_pki(kPkiScript, arguments, log);
 }
 
-// The platform-sim process. Started on free ports; stopped with SIGTERM by stop() or the destructor.
-class SimProcess {
+// The platform-sim process of this build on free ports, serving the source tree's assets.
+class SimProcess : public platform_sim::SimProcess {
  public:
-  SimProcess(const fs::path& pki, const fs::path& db, const fs::path& log) {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      const int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-      if (err >= 0) dup2(err, STDERR_FILENO);
-      const std::string pki_text = pki.string(), db_text = db.string(), assets_text = kAssets.string();
-      execl(kSimBinary.c_str(), "platform-sim", "--pki", pki_text.c_str(), "--db", db_text.c_str(), "--port", "0",
-            "--admin-port", "0", "--assets", assets_text.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    const std::string line = read_line(out[0], 20000);
-    close(out[0]);
-    const json ports = json::parse(line, nullptr, false);
-    if (!ports.is_object() || !ports.contains("port")) {
-      stop();
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      throw std::runtime_error("platform-sim did not start: '" + line + "'\n" + text.str());
-    }
-    port_ = ports["port"].get<int>();
-    admin_port_ = ports["admin_port"].get<int>();
-  }
-  ~SimProcess() { stop(); }
-  SimProcess(const SimProcess&) = delete;
-  SimProcess& operator=(const SimProcess&) = delete;
-
-  int port() const { return port_; }
-  int admin_port() const { return admin_port_; }
-
-  // SIGTERM and wait; returns the exit status (or 128 + signal).
-  int stop() {
-    if (pid_ <= 0) return exit_status_;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_status_;
-  }
-
- private:
-  static std::string read_line(int fd, int timeout_ms) {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd entry{fd, POLLIN, 0};
-      if (poll(&entry, 1, 100) <= 0) continue;
-      char c = 0;
-      if (read(fd, &c, 1) != 1) break;
-      if (c == '\n') break;
-      line += c;
-    }
-    return line;
-  }
-
-  pid_t pid_ = -1;
-  int port_ = 0, admin_port_ = 0;
-  int exit_status_ = -1;
+  SimProcess(const fs::path& pki, const fs::path& db, const fs::path& log)
+      : platform_sim::SimProcess(kSimBinary, pki, db, kAssets, log) {}
 };
 
 struct HttpAnswer {

@@ -98,8 +98,7 @@ struct FaceGate::Detector {
     WipedMat small;
     cv::resize(gray, *small, cv::Size(), scale, scale, cv::INTER_AREA);
     cv::equalizeHist(*small, *small);  // finds faces in dim frames too; exposure is judged apart
-    // Faces from 8 % of the width: small enough to report "too far" rather than "no face".
-    const int smallest = std::max(24, static_cast<int>(small->cols * 0.08));
+    const int smallest = std::max(24, static_cast<int>(small->cols * kSmallestFace));
     std::vector<cv::Rect> found;
     cascade.detectMultiScale(*small, found, 1.1, 4, 0, cv::Size(smallest, smallest));
     std::vector<FaceBox> faces;

@@ -57,6 +57,9 @@ inline constexpr int kSharpnessWidth = 128;
 // Faces are searched in a copy kDetectionWidth px wide: Haar cascades find faces from 24 px up, a
 // qualifying face is ≥ 80 px there, and the search costs a quarter of a full 640 px frame.
 inline constexpr int kDetectionWidth = 320;
+// Faces narrower than this share of the frame are not searched for (each smaller scale costs
+// more time than all larger ones): such a citizen is told "look at the camera", not "come closer".
+inline constexpr double kSmallestFace = 0.12;
 
 struct FaceBox {
   int x = 0;

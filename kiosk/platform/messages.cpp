@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/base64.h"
 #include "kiosk/core/text.h"
 
 namespace kiosk::platform {
@@ -244,68 +245,14 @@ Result<std::vector<Issuer>> parse_issuers(std::string_view text) {
   return out;
 }
 
-namespace {
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-}  // namespace
-
 std::string base64_encode(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const std::uint32_t v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const std::uint32_t v = bytes[i] << 16;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    const std::uint32_t v = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
+  return base64::encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 Result<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return Error::make(ErrorKind::parse, "base64: length is not a multiple of 4");
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    int values[4];
-    int padding = 0;
-    for (int j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      if (c == '=' && i + 4 == text.size() && j >= 2) {
-        values[j] = 0;
-        ++padding;
-        continue;
-      }
-      if (padding > 0) return Error::make(ErrorKind::parse, "base64: data after padding");
-      values[j] = base64_value(c);
-      if (values[j] < 0) return Error::make(ErrorKind::parse, "base64: bad character at " + std::to_string(i + j));
-    }
-    const std::uint32_t v = (values[0] << 18) | (values[1] << 12) | (values[2] << 6) | values[3];
-    out.push_back(static_cast<std::uint8_t>(v >> 16));
-    if (padding < 2) out.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
-    if (padding < 1) out.push_back(static_cast<std::uint8_t>(v & 0xFF));
-  }
-  return out;
+  auto decoded = base64::decode(text);
+  if (!decoded) return decoded.release_error();
+  return std::vector<std::uint8_t>(decoded.value().begin(), decoded.value().end());
 }
 
 bool valid_idempotency_key(std::string_view key) {

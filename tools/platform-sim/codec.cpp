@@ -1,5 +1,7 @@
 #include "tools/platform-sim/codec.h"
 
+#include "kiosk/core/base64.h"
+
 #include <array>
 #include <cstdlib>
 
@@ -7,70 +9,13 @@
 #include <openssl/sha.h>
 
 namespace platform_sim {
-namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-}  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const auto a = static_cast<unsigned char>(bytes[i]);
-    const auto b = static_cast<unsigned char>(bytes[i + 1]);
-    const auto c = static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[a >> 2];
-    out += kAlphabet[((a & 3) << 4) | (b >> 4)];
-    out += kAlphabet[((b & 15) << 2) | (c >> 6)];
-    out += kAlphabet[c & 63];
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    const auto a = static_cast<unsigned char>(bytes[i]);
-    const unsigned b = rest == 2 ? static_cast<unsigned char>(bytes[i + 1]) : 0u;
-    out += kAlphabet[a >> 2];
-    out += kAlphabet[((a & 3) << 4) | (b >> 4)];
-    out += rest == 2 ? kAlphabet[(b & 15) << 2] : '=';
-    out += '=';
-  }
-  return out;
-}
+// Base64 is the kiosk's own (kiosk/core/base64.h): both sides of the contract read it alike.
+std::string base64_encode(std::string_view bytes) { return kiosk::base64::encode(bytes); }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    std::array<int, 4> v{};
-    int padding = 0;
-    for (std::size_t j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      if (c == '=' && last && j >= 2) {
-        ++padding;
-        v[j] = 0;
-        continue;
-      }
-      if (padding > 0) return std::nullopt;  // data after '='
-      v[j] = base64_value(c);
-      if (v[j] < 0) return std::nullopt;
-    }
-    out += static_cast<char>((v[0] << 2) | (v[1] >> 4));
-    if (padding < 2) out += static_cast<char>(((v[1] & 15) << 4) | (v[2] >> 2));
-    if (padding < 1) out += static_cast<char>(((v[2] & 3) << 6) | v[3]);
-  }
-  return out;
+  auto decoded = kiosk::base64::decode(text);
+  if (!decoded) return std::nullopt;
+  return decoded.release_value();
 }
 
 std::string sha256_bytes(std::string_view bytes) {

@@ -36,7 +36,7 @@ class ImageFileTest : public ::testing::Test {
   std::filesystem::path directory_;
 };
 
-// A PNG signature and an IHDR chunk claiming width × height, and no image data.
+// A PNG signature, an IHDR chunk claiming width × height, no image data, and IEND.
 std::string png_header_only(std::uint32_t width, std::uint32_t height) {
   std::string bytes = "\x89PNG\r\n\x1a\n";
   auto be32 = [&](std::uint32_t value) {
@@ -48,6 +48,9 @@ std::string png_header_only(std::uint32_t width, std::uint32_t height) {
   be32(height);
   bytes += std::string("\x08\x00\x00\x00\x00", 5);  // 8-bit grey
   be32(0);                                           // CRC (not checked by a header read)
+  be32(0);
+  bytes += "IEND";
+  be32(0xAE426082);
   return bytes;
 }
 

@@ -69,6 +69,7 @@ Response AdminApi::route(const Request& request) {
   }
   if (path == "/admin/idempotency" && method == "GET") return idempotency_records();
   if (path == "/admin/faults") return faults(request);
+  if (path == "/admin/clock" && method == "POST") return clock(request);
   if (path == "/admin/terminals") return terminals(request);
   if (path == "/admin/identity" && method == "POST") return identity(request);
   if (path == "/admin/catalog/items" && method == "POST") return put_catalog_items(request);
@@ -131,6 +132,18 @@ Response AdminApi::faults(const Request& request) {
   kiosk::log::info("platform-sim", "fault rule added: " + rule->to_json().dump());
   faults_.add(rule.release_value());
   return ok({{"faults", faults_.to_json()}});
+}
+
+// {"offset_s": N}: the platform's clock runs N seconds ahead (negative: behind) of the machine's.
+Response AdminApi::clock(const Request& request) {
+  auto body = parse_json_body(request.body);
+  if (!body) return Response::error(body.error());
+  if (!body->contains("offset_s") || !(*body)["offset_s"].is_number_integer() ||
+      std::llabs((*body)["offset_s"].get<long long>()) > 10LL * 365 * 86400) {
+    return Response::error(bad_request("expected {\"offset_s\": seconds} within ten years"));
+  }
+  faults_.set_clock_offset((*body)["offset_s"].get<std::int64_t>());
+  return ok({{"offset_s", (*body)["offset_s"]}});
 }
 
 Response AdminApi::terminals(const Request& request) {

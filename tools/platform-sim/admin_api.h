@@ -26,6 +26,7 @@ class AdminApi {
   Response received(const std::string& what);
   Response idempotency_records();
   Response faults(const Request& request);
+  Response clock(const Request& request);
   Response terminals(const Request& request);
   Response advance_case(const std::string& case_number);
   Response identity(const Request& request);

@@ -15,6 +15,8 @@
 // request for as long as it needs and then let it go, without racing a clock.
 
 #include <atomic>
+#include <cstdint>
+#include <ctime>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -60,11 +62,17 @@ class FaultTable {
   // rules were cleared after the rule was taken. Checks `stop` at least every 50 ms.
   bool wait(const FaultRule& rule, int milliseconds, const std::atomic<bool>& stop) const;
 
+  // A platform clock that is off (POST /admin/clock): the Date header the terminal reads its
+  // clock skew from. Not cleared by clear(): it is a setting, not a fault rule.
+  void set_clock_offset(std::int64_t seconds) { clock_offset_s_ = seconds; }
+  std::time_t now() const { return std::time(nullptr) + static_cast<std::time_t>(clock_offset_s_.load()); }
+
  private:
   mutable std::mutex mutex_;
   mutable std::condition_variable cleared_;
   std::vector<FaultRule> rules_;
   std::uint64_t generation_ = 0;
+  std::atomic<std::int64_t> clock_offset_s_{0};
 };
 
 }  // namespace platform_sim

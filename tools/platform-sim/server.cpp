@@ -226,7 +226,7 @@ kiosk::Result<SSL_CTX*> make_tls_context(const ServerConfig& config) {
 // Sends the response, applying a stall or a reset fault halfway through the body.
 bool send_response(Connection& connection, const Response& response, bool keep_alive, bool head_only,
                    const std::optional<FaultRule>& fault, const FaultTable& faults, const std::atomic<bool>& stop) {
-  const std::string head = serialize_head(response, keep_alive, std::time(nullptr));
+  const std::string head = serialize_head(response, keep_alive, faults.now());
   const std::string_view body = head_only ? std::string_view() : std::string_view(response.body);
   const bool cut = fault && (fault->tls_reset || fault->stall_body_ms > 0);
   if (!cut) return connection.write_all(head + std::string(body), after(kWriteTimeoutMs));

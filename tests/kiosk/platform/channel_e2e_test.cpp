@@ -226,6 +226,21 @@ TEST_F(ChannelE2E, CancelEndsAWaitingRequestWithin100Ms) {
   EXPECT_LT(took, std::chrono::milliseconds(300 + 150));
 }
 
+TEST_F(ChannelE2E, ATerminalClockFarFromThePlatformsIsMeasured) {
+  ASSERT_EQ(admin().post("/admin/clock", nlohmann::json{{"offset_s", -3600}}).status, 200);
+  ChannelSettings settings;
+  settings.tls = tls();
+  settings.data_dir = temp_.path() / "kiosk";
+  settings.seal_key_file = temp_.path() / "kiosk" / "seal.key";
+  settings.heartbeat_s = 3600;
+  auto channel = Channel::open(settings, *crypto_).release_value();
+  channel->start();
+  ASSERT_TRUE(eventually([&] { return channel->status().clock_skew_s.has_value(); }));
+  EXPECT_NEAR(static_cast<double>(*channel->status().clock_skew_s), -3600.0, 5.0);
+  channel->stop();
+  EXPECT_EQ(admin().post("/admin/clock", nlohmann::json{{"offset_s", "soon"}}).status, 400);
+}
+
 TEST_F(ChannelE2E, AnOversizedAnswerIsRefused) {
   TlsSettings small = tls();
   small.max_response_bytes = 2000;

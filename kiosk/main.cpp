@@ -15,6 +15,7 @@
 #include "kiosk/app/app.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/process_stats.h"
+#include "kiosk/core/sd_notify.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
@@ -196,6 +197,9 @@ int run_window(App& app, const Options& options, const Config& config) {
     return ui::Point{static_cast<int>(touch.x * canvas_w), static_cast<int>(touch.y * canvas_h)};
   };
   bool running = true;
+  // Under systemd: READY after the first frame, WATCHDOG only while this loop turns.
+  SdNotifier systemd = SdNotifier::from_environment();
+  bool announced = false;
   bool present = true;
   while (running) {
     const auto next = app.tick();
@@ -209,10 +213,16 @@ int run_window(App& app, const Options& options, const Config& config) {
         report_first_frame();
         break;
       }
+      if (!announced) {
+        announced = true;
+        if (auto sent = systemd.ready(); !sent) log::warning("main", sent.error().message);
+      }
     }
+    std::optional<Milliseconds> wake_at = next;
+    if (const auto ping_by = systemd.tick(app.now())) wake_at = wake_at ? std::min(*wake_at, *ping_by) : *ping_by;
     SDL_Event event;
     int timeout = -1;
-    if (next) timeout = static_cast<int>(std::clamp<Milliseconds>(*next - app.now(), 0, 60'000));
+    if (wake_at) timeout = static_cast<int>(std::clamp<Milliseconds>(*wake_at - app.now(), 0, 60'000));
     const int got = timeout < 0 ? SDL_WaitEvent(&event) : SDL_WaitEventTimeout(&event, timeout);
     if (!got) continue;
     do {
@@ -242,6 +252,7 @@ int run_window(App& app, const Options& options, const Config& config) {
       }
     } while (running && SDL_PollEvent(&event));
   }
+  (void)systemd.stopping();
   SDL_DestroyTexture(texture);
   SDL_DestroyRenderer(renderer);
   SDL_DestroyWindow(window);

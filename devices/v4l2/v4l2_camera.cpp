@@ -17,7 +17,7 @@ bool is_disconnect(DeviceErrorCode code) {
 V4l2Link::V4l2Link(V4l2CameraOptions options, Report reporter)
     : options_(std::move(options)), report_(std::move(reporter)) {
   capabilities_ = {options_.capture.width, options_.capture.height, false};
-  report(hal::DeviceState::offline, options_.capture.path + ": opening");
+  report(hal::DeviceState::offline, options_.capture.path + ": opening", false);
   thread_ = std::thread([this] { health_loop(); });
 }
 
@@ -40,14 +40,15 @@ int V4l2Link::opens() const {
   return opens_;
 }
 
-void V4l2Link::report(hal::DeviceState state, const std::string& detail) {
+void V4l2Link::report(hal::DeviceState state, const std::string& detail, bool cause) {
   hal::DeviceStatus status;
   status.state = state;
   status.detail = detail;
   {
     std::lock_guard lock(state_mutex_);
     // While offline the first cause stays: each reopen attempt's errno is not a new status.
-    if (state != hal::DeviceState::online && status_.state == state) return;
+    if (state == hal::DeviceState::offline && status_.state == state && cause_reported_) return;
+    cause_reported_ = state != hal::DeviceState::online && cause;
     if (status_ == status) return;
     status_ = status;
   }
@@ -97,13 +98,10 @@ bool V4l2Link::check_locked() {
       return false;
     }
     capture_ = opened.release_value();
-    {
-      std::lock_guard lock(state_mutex_);
-      ++opens_;
-      capabilities_ = {capture_->layout().width, capture_->layout().height, false};
-    }
-    report(hal::DeviceState::online, options_.capture.path + ": " + capture_->describe());
-    return true;
+    std::lock_guard lock(state_mutex_);
+    ++opens_;
+    capabilities_ = {capture_->layout().width, capture_->layout().height, false};
+    return true;  // online once a frame arrives
   }
   auto drained = capture_->drain();
   if (!drained.ok()) {
@@ -116,8 +114,11 @@ bool V4l2Link::check_locked() {
                  " ms (treated as a disconnect)");
     return false;
   }
+  if (capture_->frames_seen() > 0) report_online();
   return true;
 }
+
+void V4l2Link::report_online() { report(hal::DeviceState::online, options_.capture.path + ": " + capture_->describe()); }
 
 void V4l2Link::close_locked(const std::string& reason) {
   capture_.reset();
@@ -145,7 +146,10 @@ hal::DeviceResult<hal::Image> V4l2Link::capture(const hal::CancelToken& cancel, 
   }
   const auto remaining = std::max(milliseconds{0}, std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
   auto frame = capture_->next_frame(cancel, std::min(remaining, options_.frame_timeout));
-  if (frame.ok()) return frame;
+  if (frame.ok()) {
+    report_online();
+    return frame;
+  }
   const hal::DeviceError& error = frame.error();
   const bool silent_too_long = error.code == DeviceErrorCode::timeout &&
                                Clock::now() - capture_->last_frame() >= options_.frame_timeout;

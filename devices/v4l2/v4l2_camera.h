@@ -7,7 +7,9 @@
 // cameras that lose power or bandwidth often keep their node and just go quiet — as is ENODEV,
 // EIO or POLLERR. Then the status goes offline and the thread reopens with backoff (reopen_first
 // doubling up to reopen_max), so an unplug and a replug are both reported within 2 s with the
-// defaults. Only this thread and capture() change the status; the listener runs on either.
+// defaults. A reopened camera is online once its first frame arrives, so a camera that opens but
+// stays quiet does not flap between online and offline. Only this thread and capture() change the
+// status; the listener runs on either.
 //
 // capture() runs on the caller's thread: it waits for a frame taken after the call (stale frames
 // are dropped), at most min(timeout, frame_timeout), checking the cancel token every 100 ms.
@@ -53,7 +55,10 @@ class V4l2Link {
   void health_loop();
   bool check_locked();  // opens or inspects the device; true while it streams
   void close_locked(const std::string& reason);
-  void report(hal::DeviceState state, const std::string& detail);
+  void report_online();  // with the device lock held
+  // A new status. While offline the first cause stays (cause = false: a placeholder such as
+  // "opening" that the first real cause replaces).
+  void report(hal::DeviceState state, const std::string& detail, bool cause = true);
   void wake();
   hal::DeviceResult<std::unique_lock<std::timed_mutex>> lock_io(Clock::time_point deadline, const hal::CancelToken& cancel);
 
@@ -65,6 +70,7 @@ class V4l2Link {
 
   mutable std::mutex state_mutex_;
   hal::DeviceStatus status_;
+  bool cause_reported_ = false;
   hal::CameraCapabilities capabilities_;
   int opens_ = 0;
 

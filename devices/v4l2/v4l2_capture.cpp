@@ -203,6 +203,7 @@ V4l2Capture::Dequeued V4l2Capture::dequeue(unsigned& index, std::size_t& used, b
     return Dequeued::failed;
   }
   last_frame_ = Clock::now();
+  ++frames_seen_;
   index = buffer.index;
   used = std::min<std::size_t>(buffer.bytesused, buffers_[index].length);
   corrupt = (buffer.flags & V4L2_BUF_FLAG_ERROR) != 0 || used == 0;

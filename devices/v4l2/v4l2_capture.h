@@ -65,6 +65,8 @@ class V4l2Capture {
   // When a frame (good or corrupt) last arrived; STREAMON counts as the first.
   Clock::time_point last_frame() const { return last_frame_; }
   int corrupt_frames() const { return corrupt_frames_; }
+  // Frames dequeued since STREAMON (good, corrupt or drained): the camera has delivered.
+  int frames_seen() const { return frames_seen_; }
 
  private:
   struct Buffer {
@@ -93,6 +95,7 @@ class V4l2Capture {
   hal::DeviceError error_;
   Clock::time_point last_frame_ = Clock::now();
   int corrupt_frames_ = 0;
+  int frames_seen_ = 0;
 };
 
 }  // namespace kiosk::devices::v4l2

@@ -82,6 +82,12 @@ Result<std::string> CatalogCache::version() const {
   return get_meta(db_, "version");
 }
 
+Result<std::int64_t> CatalogCache::synced_at() const {
+  std::lock_guard lock(mutex_);
+  const std::string text = TRY(get_meta(db_, "synced_at"));
+  return text.empty() ? 0 : std::strtoll(text.c_str(), nullptr, 10);
+}
+
 Status CatalogCache::seed(std::string_view catalog_json) {
   if (!TRY(empty())) return {};
   std::lock_guard lock(mutex_);

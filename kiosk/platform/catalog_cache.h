@@ -45,6 +45,8 @@ class CatalogCache {
   Result<CachedCatalog> load() const;
   // The cached version ("" when empty), sent as `since` and If-None-Match.
   Result<std::string> version() const;
+  // When the platform last answered (Unix ms; 0 = factory data or empty). Cheap: no parse.
+  Result<std::int64_t> synced_at() const;
 
  private:
   explicit CatalogCache(sqlite3* db) : db_(db) {}

@@ -109,10 +109,9 @@ Result<std::unique_ptr<Channel>> Channel::open(ChannelSettings settings, crypto:
     }
     channel->call_worker_ = std::make_unique<Worker>();
   }
-  if (auto cached = channel->cache_->load(); cached) {
-    channel->status_.catalog_synced_at = cached.value().synced_at;
-    channel->status_.catalog_version = cached.value().catalog.version;
-  }
+  // Status from the cache's metadata only: parsing the catalog is the app's background job.
+  if (auto synced_at = channel->cache_->synced_at(); synced_at) channel->status_.catalog_synced_at = synced_at.value();
+  if (auto version = channel->cache_->version(); version) channel->status_.catalog_version = version.value();
   if (auto stats = channel->outbox_->stats(); stats) channel->status_.outbox = stats.value();
   return channel;
 }

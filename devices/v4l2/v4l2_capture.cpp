@@ -234,8 +234,9 @@ hal::DeviceResult<hal::Image> V4l2Capture::next_frame(const hal::CancelToken& ca
   std::string last_problem;
   for (;;) {
     if (cancel.cancelled()) return hal::device_error(DeviceErrorCode::cancelled, settings_.path + ": cancelled");
-    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    if (remaining.count() <= 0) break;
+    const auto now = Clock::now();
+    if (now >= deadline) break;
+    const auto remaining = std::chrono::ceil<milliseconds>(deadline - now);
     pollfd waiting{fd_, POLLIN, 0};
     const int ready = ::poll(&waiting, 1, static_cast<int>(std::min(remaining, kWaitSlice).count()));
     if (ready < 0 && errno != EINTR) return os_error("poll", errno);

@@ -25,6 +25,11 @@ Outcome<nlohmann::json> printer_options(const Arguments& arguments, bool capture
                                        : "give exactly one of --serial PATH or --usb VID:PID");
   }
   if (arguments.has("--baud") && !arguments.has("--serial")) return usage_error("--baud is for --serial");
+  std::optional<long long> width;  // checked before --out creates its file
+  if (arguments.has("--width")) {
+    width = TRY(arguments.integer("--width", 576, 384, 576));
+    if (*width != 384 && *width != 576) return usage_error("--width expects 576 (80 mm) or 384 (58 mm)");
+  }
   nlohmann::json options;
   if (arguments.has("--usb")) {
     const auto [vendor, product] = TRY(usb_ids(*arguments.value("--usb")));
@@ -37,11 +42,7 @@ Outcome<nlohmann::json> printer_options(const Arguments& arguments, bool capture
     if (!std::ofstream(out, std::ios::binary | std::ios::trunc)) return failed("cannot create " + out);
     options = {{"driver", "escpos-serial"}, {"path", out}};
   }
-  if (arguments.has("--width")) {
-    const long long width = TRY(arguments.integer("--width", 576, 384, 576));
-    if (width != 384 && width != 576) return usage_error("--width expects 576 (80 mm) or 384 (58 mm)");
-    options["width_dots"] = width;
-  }
+  if (width) options["width_dots"] = *width;
   return options;
 }
 

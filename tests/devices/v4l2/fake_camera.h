@@ -29,7 +29,7 @@ class FakeCamera {
     get_ = lookup<decltype(get_)>("fake_v4l2_get");
     set_ = lookup<decltype(set_)>("fake_v4l2_set");
     set_frame_ = lookup<decltype(set_frame_)>("fake_v4l2_set_frame");
-    counters_ = lookup<decltype(counters_)>("fake_v4l2_counters");
+    counters_ = lookup<decltype(counters_)>("fake_v4l2_read_counters");
     if (available()) reset_(index_);
   }
   // False when the test runs without LD_PRELOAD=libfake_v4l2.so (ctest sets it).

@@ -745,7 +745,7 @@ void fake_v4l2_set_frame(int device, const void* bytes, size_t size) {
   pthread_mutex_unlock(&lock);
 }
 
-void fake_v4l2_counters(int device, struct fake_v4l2_counters* counters) {
+void fake_v4l2_read_counters(int device, struct fake_v4l2_counters* counters) {
   if (!valid_device(device)) return;
   pthread_mutex_lock(&lock);
   initialise();

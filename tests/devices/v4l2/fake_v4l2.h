@@ -50,7 +50,7 @@ void fake_v4l2_get(int device, struct fake_v4l2_settings* settings);
 void fake_v4l2_set(int device, const struct fake_v4l2_settings* settings);
 /* The bytes of every following frame (copied; at most the buffer size is delivered). */
 void fake_v4l2_set_frame(int device, const void* bytes, size_t size);
-void fake_v4l2_counters(int device, struct fake_v4l2_counters* counters);
+void fake_v4l2_read_counters(int device, struct fake_v4l2_counters* counters);
 
 #ifdef __cplusplus
 }

@@ -92,7 +92,7 @@ TEST_F(V4l2CameraTest, UnplugAndReplugAreReportedWithinTwoSeconds) {
   EXPECT_EQ(frame.error().code, DeviceErrorCode::offline);
 
   // Offline for a while: the reopen backoff has grown to its longest.
-  std::this_thread::sleep_for(milliseconds(1200));
+  std::this_thread::sleep_for(milliseconds(1000));
   camera_.change([](fake_v4l2_settings& s) { s.present = 1; });
   auto back = wait_for_state(camera, DeviceState::online, kGenerous);
   ASSERT_TRUE(back);

@@ -78,8 +78,12 @@ TEST_F(V4l2CaptureTest, DeliversThePictureTheCameraSends) {
   EXPECT_EQ(frame->format, hal::PixelFormat::rgb24);
   // YUYV shares chroma between two pixels and rounds: close, not equal.
   EXPECT_LT(mean_difference(*frame, face_), 4.0);
-  auto gray = open(hal::PixelFormat::gray8);
-  EXPECT_FALSE(gray) << "a second open must not get the buffers of the first";
+  // A second user of the node cannot take the format or buffers from the first (EBUSY).
+  auto second = V4l2Capture::open({camera_.path(), 640, 480, hal::PixelFormat::gray8});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, DeviceErrorCode::io);
+  EXPECT_NE(second.error().message.find("busy"), std::string::npos) << second.error().message;
+  EXPECT_EQ(camera_.counters().open_fds, 1);
 }
 
 TEST_F(V4l2CaptureTest, GrayOutput) {

@@ -82,7 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadOptions{"long_timeout",
                    R"({"face_camera": {"driver": "v4l2", "path": "/dev/video0", "frame_timeout_ms": 5000}})",
                    "devices.face_camera.frame_timeout_ms: expected milliseconds 200…1750"}),
-    [](const testing::TestParamInfo<BadOptions>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<BadOptions>& parameter) { return std::string(parameter.param.name); });
 
 }  // namespace
 }  // namespace kiosk::devices::v4l2

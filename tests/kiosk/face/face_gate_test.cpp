@@ -81,8 +81,8 @@ INSTANTIATE_TEST_SUITE_P(Pictures, FaceGateReason,
                                          ReasonCase{"face-dark.jpg", FaceReason::too_dark},
                                          ReasonCase{"face-bright.jpg", FaceReason::too_bright},
                                          ReasonCase{"face-blurred.jpg", FaceReason::blurred}),
-                         [](const testing::TestParamInfo<ReasonCase>& info) {
-                           return std::string(to_string(info.param.reason));
+                         [](const testing::TestParamInfo<ReasonCase>& parameter) {
+                           return std::string(to_string(parameter.param.reason));
                          });
 
 TEST(FaceGate, FindsTheFaceWhereItIs) {

@@ -37,8 +37,9 @@ Bytes png_skeleton(std::uint32_t width, std::uint32_t height) {
   for (std::uint32_t value : {width, height}) {
     for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<std::uint8_t>(value >> shift));
   }
-  for (std::uint8_t b : {8, 2, 0, 0, 0, 0, 0, 0, 0}) bytes.push_back(b);  // depth, colour type, …, CRC
-  for (std::uint8_t b : {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82}) bytes.push_back(b);
+  const Bytes rest = {8, 2, 0, 0, 0, 0, 0, 0, 0,  // depth, colour type, compression, filter, interlace, CRC
+                      0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+  bytes.insert(bytes.end(), rest.begin(), rest.end());
   return bytes;
 }
 

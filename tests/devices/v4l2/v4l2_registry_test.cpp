@@ -21,8 +21,9 @@ TEST(V4l2Registry, BothCameraClassesHaveTheDriver) {
 }
 
 TEST(V4l2Registry, MakesRunningCameras) {
-  FakeCamera fake(2);
-  REQUIRE_FAKE_CAMERA(fake);
+  FakeCamera face(2);
+  FakeCamera document(3);
+  REQUIRE_FAKE_CAMERA(face);
   auto devices = make_devices(json::parse(R"({"face_camera": {"driver": "v4l2", "path": "/dev/video-fake2"},
                                                "document_camera": {"driver": "v4l2", "path": "/dev/video-fake3",
                                                                    "width": 1280, "height": 960}})"),

@@ -223,8 +223,14 @@ OutboxResult<std::optional<Entry>> Outbox::take_next() {
   const auto sealed = select.blob(10);
   auto opened = crypto_.open(options_.key, sealed, crypto::as_bytes(aad_of(entry.kind, entry.idempotency_key)));
   if (!opened) {
-    return make_error(OutboxErrorKind::crypto,
-                      "outbox: row " + std::to_string(entry.id) + " does not open: " + opened.error().message);
+    // Damaged, or sealed under another key: it can never be sent as it is. Set it aside for staff
+    // (still sealed) so the rows behind it are not held up for ever.
+    const std::string message = "outbox: row " + std::to_string(entry.id) + " does not open: " + opened.error().message;
+    Statement aside(db_, "UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?");
+    aside.bind(1, std::string_view("does not open (damaged, or another seal key)"));
+    aside.bind(2, entry.id);
+    aside.step();
+    return make_error(OutboxErrorKind::crypto, message);
   }
   entry.payload.assign(opened.value().begin(), opened.value().end());
   return std::optional<Entry>(std::move(entry));

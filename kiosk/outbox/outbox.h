@@ -86,7 +86,8 @@ class Outbox {
                               std::int64_t now_ms);
 
   // The first pending row in order (lowest id), opened, whatever its next_attempt_at; nullopt when
-  // nothing is pending. The sender waits until next_attempt_at itself, so order is kept.
+  // nothing is pending. The sender waits until next_attempt_at itself, so order is kept. A row
+  // that does not open (damaged, another key) is set aside as dead and reported as a crypto error.
   OutboxResult<std::optional<Entry>> take_next();
 
   // The platform acknowledged: purge the payload, keep the reference.

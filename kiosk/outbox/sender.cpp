@@ -87,7 +87,8 @@ void Sender::run() {
     auto next = outbox_.take_next();
     if (!next) {
       log::error("outbox", next.error().message);
-      wait_for(5000);
+      // A row that does not open has been set aside: go on with the next. A disk error: wait.
+      if (next.error().kind != OutboxErrorKind::crypto) wait_for(5000);
       continue;
     }
     if (!next.value()) {

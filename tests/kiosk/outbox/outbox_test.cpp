@@ -173,6 +173,11 @@ TEST_F(OutboxTest, APayloadMovedToAnotherRowDoesNotOpen) {
   auto next = outbox->take_next();
   ASSERT_FALSE(next.ok());
   EXPECT_EQ(next.error().kind, OutboxErrorKind::crypto);
+  // The damaged row is set aside; the one behind it goes on.
+  auto after = outbox->take_next();
+  ASSERT_TRUE(after.ok() && after.value());
+  EXPECT_EQ(after.value()->idempotency_key, "second-key-00000001");
+  EXPECT_EQ(outbox->stats().value().dead, 1);
 }
 
 TEST_F(OutboxTest, AFullDiskRefusesTheNewRowAndKeepsTheOldOnes) {

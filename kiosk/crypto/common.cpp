@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "kiosk/core/base64.h"
 #include "kiosk/core/secure_memory.h"
 #include "kiosk/crypto/detail.h"
 
@@ -82,42 +83,17 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard base64 (RFC 4648) with whitespace between characters; '=' only as final padding.
+// Standard base64 (RFC 4648) with whitespace between characters, as PEM bodies have it: the
+// whitespace goes, then the project's one strict decoder (kiosk/core/base64.h) reads the rest.
 Result<Bytes> decode_base64(std::string_view text) {
-  Bytes out;
-  std::uint32_t bits = 0;
-  int bit_count = 0;
-  std::size_t symbols = 0;
-  std::size_t padding = 0;
-  for (char c : text) {
-    if (is_pem_space(c)) continue;
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    const int value = base64_value(c);
-    if (value < 0) return pem_error("not base64");
-    if (padding > 0) return pem_error("base64 data after padding");
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    bit_count += 6;
-    ++symbols;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out.push_back(static_cast<std::uint8_t>(bits >> bit_count));
-    }
+  std::string compact;
+  compact.reserve(text.size());
+  for (const char c : text) {
+    if (!is_pem_space(c)) compact += c;
   }
-  if (padding > 2 || (symbols + padding) % 4 != 0) return pem_error("base64 length is not a multiple of 4");
-  if (padding != (4 - symbols % 4) % 4) return pem_error("wrong base64 padding");
-  return out;
+  auto decoded = base64::decode(compact);
+  if (!decoded) return pem_error("not base64 (" + decoded.error().message + ")");
+  return Bytes(decoded.value().begin(), decoded.value().end());
 }
 
 // True when `der` is one DER SEQUENCE whose length covers exactly the whole input.

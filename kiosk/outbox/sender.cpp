@@ -112,9 +112,7 @@ bool Sender::deliver(const Entry& entry) {
   request.headers["Idempotency-Key"] = entry.idempotency_key;
   request.body = entry.payload;
   update_status([](SenderStatus& status) { ++status.attempts; });
-  auto sent = client_->send(request, cancel_);
-  platform::PlatformResult<platform::HttpResponse> answer =
-      sent ? platform::check_status(sent.release_value()) : platform::PlatformResult<platform::HttpResponse>(sent.release_error());
+  auto answer = client_->exchange(request, cancel_);
   const std::string row = "row " + std::to_string(entry.id) + " (" + to_string(entry.kind) + ")";
 
   std::string reference;

@@ -172,7 +172,8 @@ void Channel::sync_loop() {
 }
 
 void Channel::sync_catalog() {
-  const std::string version = cache_->version().ok() ? cache_->version().value() : std::string();
+  auto cached_version = cache_->version();
+  const std::string version = cached_version ? cached_version.release_value() : std::string();
   const bool synced_before = status().catalog_synced_at != 0;
   HttpRequest request;
   request.path = "/api/v1/catalog?region=" + settings_.region;
@@ -181,8 +182,7 @@ void Channel::sync_catalog() {
     request.path += "&since=" + version;
     request.headers["If-None-Match"] = "\"" + version + "\"";
   }
-  auto sent = sync_client_->send(request, stop_token_);
-  auto answer = sent ? check_status(sent.release_value()) : PlatformResult<HttpResponse>(sent.release_error());
+  auto answer = sync_client_->exchange(request, stop_token_);
   record(answer);
   if (!answer) {
     if (answer.error().kind != PlatformErrorKind::cancelled) {
@@ -230,8 +230,7 @@ void Channel::send_heartbeat() {
   request.method = "POST";
   request.path = "/api/v1/heartbeat";
   request.body = body.dump();
-  auto sent = sync_client_->send(request, stop_token_);
-  auto answer = sent ? check_status(sent.release_value()) : PlatformResult<HttpResponse>(sent.release_error());
+  auto answer = sync_client_->exchange(request, stop_token_);
   record(answer);
   if (answer) {
     if (auto parsed = parse_heartbeat_answer(answer.value().body); parsed) {
@@ -300,8 +299,7 @@ void Channel::call(HttpRequest request, CancelToken cancel, std::function<void(P
     return;
   }
   call_worker_->post([this, request = std::move(request), cancel, done = std::move(done)] {
-    auto sent = call_client_->send(request, cancel, &stop_token_);
-    auto answer = sent ? check_status(sent.release_value()) : PlatformResult<HttpResponse>(sent.release_error());
+    auto answer = call_client_->exchange(request, cancel, &stop_token_);
     record(answer);
     done(std::move(answer));
   });

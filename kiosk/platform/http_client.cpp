@@ -335,12 +335,18 @@ PlatformResult<HttpResponse> HttpClient::send(const HttpRequest& request, const 
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
-  response.new_connections = connects;
   if (const auto* date = response.header("date")) {
     const time_t when = curl_getdate(date->c_str(), nullptr);
     if (when >= 0) response.server_time = when;
   }
   return response;
+}
+
+PlatformResult<HttpResponse> HttpClient::exchange(const HttpRequest& request, const CancelToken& cancel,
+                                                  const CancelToken* also) {
+  auto sent = send(request, cancel, also);
+  if (!sent) return sent.release_error();
+  return check_status(sent.release_value());
 }
 
 }  // namespace kiosk::platform

@@ -75,7 +75,6 @@ struct HttpResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  // names lower-case
   std::string body;
-  long new_connections = 0;  // connections this request opened (0 = reused one)
   std::optional<std::int64_t> server_time;  // the Date header, Unix seconds
 
   const std::string* header(const std::string& lower_name) const;
@@ -108,6 +107,9 @@ class HttpClient {
   // `also` (optional) is a second token, e.g. the owner's shutdown, that cancels as well.
   PlatformResult<HttpResponse> send(const HttpRequest& request, const CancelToken& cancel,
                                     const CancelToken* also = nullptr);
+  // send() then check_status(): an error status becomes a PlatformError (kind http).
+  PlatformResult<HttpResponse> exchange(const HttpRequest& request, const CancelToken& cancel,
+                                        const CancelToken* also = nullptr);
 
   // Total connections opened and requests sent by this client (for the benchmark).
   long connections_opened() const { return connections_opened_; }

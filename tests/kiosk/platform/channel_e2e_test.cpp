@@ -60,9 +60,7 @@ class ChannelE2E : public SimFixture {
   PlatformResult<HttpResponse> get(HttpClient& http, const std::string& path, CancelToken cancel = {}) {
     HttpRequest request;
     request.path = path;
-    auto sent = http.send(request, cancel);
-    if (!sent) return sent.release_error();
-    return check_status(sent.release_value());
+    return http.exchange(request, cancel);
   }
 
   std::unique_ptr<outbox::Outbox> open_outbox() {

@@ -17,6 +17,8 @@
 #include "kiosk/core/process_stats.h"
 #include "kiosk/core/sd_notify.h"
 #include "kiosk/crypto/crypto.h"
+#include "kiosk/face/face_gate.h"
+#include "kiosk/ocr/ocr_service.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
 #include "kiosk/ui/glyph_atlas.h"
@@ -318,12 +320,27 @@ int main(int argc, char** argv) {
       open_channel(config, options.config_file.empty() ? std::filesystem::current_path() : options.config_file.parent_path(),
                    *crypto);
 
+  // The journeys' services: the face gate (OpenCV cascade), OCR (Tesseract, loaded on its own
+  // worker) and a second set of fonts for receipts rendered off the UI thread. A missing part
+  // disables what needs it (the screens say so); it does not stop the kiosk.
+  std::optional<face::FaceGate> face_gate;
+  if (auto gate = face::FaceGate::create(); gate.ok()) face_gate.emplace(gate.release_value());
+  else log::warning("main", "face gate: " + gate.error().message);
+  auto ocr_service = std::make_unique<ocr::OcrService>(ocr::OcrEngineOptions{}, /*load_at_start=*/false);
+  auto receipt_atlas = ui::GlyphAtlas::create(config.regular_font.empty() ? ui::default_regular_font() : config.regular_font,
+                                              config.bold_font.empty() ? ui::default_bold_font() : config.bold_font);
+  if (!receipt_atlas.ok()) log::warning("main", "receipt fonts: " + receipt_atlas.error().message);
+  Services services;
+  services.face_gate = face_gate ? &*face_gate : nullptr;
+  services.ocr = ocr_service.get();
+  services.receipt_atlas = receipt_atlas.ok() ? receipt_atlas.value().get() : nullptr;
+
   SteadyClock steady_clock;
   VirtualClock virtual_clock;
   screens::StandardScreens screen_factory;
   App app(App::Dependencies{config, strings.release_value(), atlas.release_value(),
                             options.headless ? static_cast<Clock*>(&virtual_clock) : &steady_clock, &devices.value(),
-                            &screen_factory, channel.get()});
+                            &screen_factory, channel.get(), services});
   if (options.landscape) app.set_orientation(true);
   app.start();
   if (channel) channel->start();
@@ -354,6 +371,8 @@ int main(int argc, char** argv) {
   } else {
     exit_code = run_window(app, options, config);
   }
+  // OCR answers go to the app: stop the service (waiting for a reading in progress) first.
+  ocr_service.reset();
   SDL_Quit();
   return exit_code;
 }

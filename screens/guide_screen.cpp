@@ -1,6 +1,7 @@
 // Item guide (办事指南): every element DOMAIN.md lists, in the order a citizen asks about them —
 // can I do it here, what do I need, how long, what does it cost, where and whom to call.
 #include "screens/common.h"
+#include "screens/journey.h"
 #include "screens/screens.h"
 
 #include <ctime>
@@ -51,6 +52,12 @@ class GuideScreen final : public Screen {
       auto label = std::make_unique<ui::Label>(note, ui::TextRole::caption, palette.text_secondary);
       label->set_id("catalog-age");
       page->add(std::move(label));
+    }
+    if (item->kiosk_enabled && (!item->form.empty() || !item->materials.empty())) {
+      // The way into journey 1: identification first, then the application.
+      auto* apply = page->add(std::make_unique<ui::Button>(app.tr("guide.apply"), ui::ButtonKind::primary,
+                                                           [&app, code = code_] { start_applying(app, code); }));
+      apply->set_id("apply");
     }
     if (!item->kiosk_enabled) {
       auto where = make_card(app, app.tr("guide.where_else"));

@@ -15,6 +15,15 @@ std::unique_ptr<kiosk::Screen> make_category_screen(std::string category_id);
 std::unique_ptr<kiosk::Screen> make_search_screen();
 std::unique_ptr<kiosk::Screen> make_guide_screen(std::string item_code);
 
+// Journey 1 (docs/journey.md): identify, then materials, form, 告知承诺书, review, submitted. The
+// application lives in the session (start_applying in journey.h begins one).
+std::unique_ptr<kiosk::Screen> make_identify_screen(std::function<void(kiosk::AppContext&)> then);
+std::unique_ptr<kiosk::Screen> make_materials_screen();
+std::unique_ptr<kiosk::Screen> make_form_screen();
+std::unique_ptr<kiosk::Screen> make_commitment_screen();
+std::unique_ptr<kiosk::Screen> make_review_screen();
+std::unique_ptr<kiosk::Screen> make_submitted_screen();
+
 // An item as a list row (name, then at-kiosk / same-day / visits), tapping opens its guide.
 std::unique_ptr<kiosk::ui::Widget> make_item_row(kiosk::AppContext& app, const kiosk::catalog::Item& item);
 std::string item_summary(kiosk::AppContext& app, const kiosk::catalog::Item& item);

@@ -34,6 +34,7 @@ App::App(Dependencies dependencies)
       clock_(dependencies.clock),
       devices_(dependencies.devices),
       screens_(dependencies.screens),
+      services_(dependencies.services),
       display_(display_from(config_)),
       theme_(config_.elderly_mode ? ui::Theme::elderly(display_) : ui::Theme::standard(display_)),
       canvas_(display_.width, display_.height),
@@ -138,6 +139,14 @@ void App::attach_platform() {
       platform_reachable_ = reachable;
       log::info("platform", reachable ? "platform reachable" : "platform unreachable");
       rebuild();
+    });
+  };
+  listeners.delivered = [this](const outbox::Entry& entry) {
+    // The case number of a submission the citizen may still be looking at (the submitted screen
+    // replaces its local receipt number with it). Numbers only: nothing personal.
+    std::string local_receipt = entry.local_receipt, reference = entry.reference;
+    post([this, local_receipt, reference] {
+      if (!stack_.empty()) stack_.back()->on_delivered(*this, local_receipt, reference);
     });
   };
   listeners.heartbeat_body = [this] {
@@ -263,6 +272,22 @@ void App::go_home() {
     stack_.pop_back();
   }
   if (stack_.back()->name() != "home") push(screens_->home());
+  rebuild();
+}
+
+void App::back_to(const std::string& screen_name) {
+  std::size_t target = stack_.size();
+  for (std::size_t i = stack_.size(); i-- > 1;) {
+    if (i + 1 < stack_.size() && stack_[i]->name() == screen_name) {
+      target = i;
+      break;
+    }
+  }
+  if (target == stack_.size()) return;
+  while (stack_.size() > target + 1) {
+    retired_.push_back(std::move(stack_.back()));
+    stack_.pop_back();
+  }
   rebuild();
 }
 
@@ -395,11 +420,31 @@ void App::post(std::function<void()> event) {
   if (wake_) wake_();
 }
 
+namespace {
+
+class PendingWorkHandle final : public PendingWork {
+ public:
+  PendingWorkHandle(App* app, std::shared_ptr<std::atomic<int>> count) : app_(app), count_(std::move(count)) { ++*count_; }
+  // Posted after `done`, so the app counts as working until the answer has been handled.
+  ~PendingWorkHandle() override {
+    app_->post([count = count_] { --*count; });
+  }
+  void finish(std::function<void()> done) override { app_->post(std::move(done)); }
+
+ private:
+  App* app_;
+  std::shared_ptr<std::atomic<int>> count_;
+};
+
+}  // namespace
+
+std::shared_ptr<PendingWork> App::begin_work() { return std::make_shared<PendingWorkHandle>(this, pending_work_); }
+
 bool App::settled() const { return !working() && !animating_; }
 
 bool App::working() const {
   std::lock_guard lock(queue_mutex_);
-  return !queue_.empty() || !worker_.idle();
+  return !queue_.empty() || !worker_.idle() || *pending_work_ > 0;
 }
 
 std::optional<Milliseconds> App::tick() {

@@ -4,6 +4,7 @@
 // SDL windows: the window loop (main.cpp) and the headless script driver feed it input and time.
 // All methods run on the UI thread except post(), which any thread may call.
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@ class App final : public AppContext {
     hal::Devices* devices;
     ScreenFactory* screens;
     platform::Channel* channel = nullptr;  // null: no platform, the factory catalog file
+    Services services = {};
   };
   explicit App(Dependencies dependencies);
   ~App() override;
@@ -56,7 +58,8 @@ class App final : public AppContext {
   void force_full_redraw() { needs_layout_ = true; }
 
   // Any thread: queue work for the UI thread. `wake` (set by the window loop) interrupts its wait.
-  void post(std::function<void()> event);
+  void post(std::function<void()> event) override;
+  std::shared_ptr<PendingWork> begin_work() override;
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
   // No queued events, no background job, no animation: the script driver's "settled".
   bool settled() const;
@@ -70,7 +73,6 @@ class App final : public AppContext {
   bool dialog_open() const { return dialog_ != nullptr; }
   void set_orientation(bool landscape);
   ui::GlyphAtlas& atlas() { return *atlas_; }
-  hal::Devices& devices() { return *devices_; }
 
   // AppContext
   const ui::Theme& theme() const override { return theme_; }
@@ -82,12 +84,15 @@ class App final : public AppContext {
   Session& session() override { return session_; }
   Milliseconds now() const override { return clock_->now(); }
   std::vector<DeviceNotice> device_notices() const override;
+  hal::Devices& devices() override { return *devices_; }
+  const Services& services() const override { return services_; }
   platform::Channel* platform() override { return channel_; }
   std::optional<std::int64_t> catalog_synced_at() const override;
   bool platform_offline() const override;
   void push(std::unique_ptr<Screen> screen) override;
   void back() override;
   void go_home() override;
+  void back_to(const std::string& screen_name) override;
   void end_session() override;
   void show_dialog(std::string title, std::string message, std::vector<ui::DialogButton> buttons) override;
   void close_dialog() override;
@@ -125,6 +130,7 @@ class App final : public AppContext {
   Clock* clock_;
   hal::Devices* devices_;
   ScreenFactory* screens_;
+  Services services_;
   ui::Display display_;
   ui::Theme theme_;
   ui::Canvas canvas_;
@@ -158,6 +164,7 @@ class App final : public AppContext {
   mutable std::mutex queue_mutex_;
   std::deque<std::function<void()>> queue_;
   std::function<void()> wake_;
+  std::shared_ptr<std::atomic<int>> pending_work_ = std::make_shared<std::atomic<int>>(0);
   std::vector<hal::DeviceStatus> statuses_;  // by DeviceClass index, updated on the UI thread
   Worker worker_;  // last member: joined first, so jobs never outlive what they reference
 };

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "hal/device.h"
+#include "hal/devices.h"
+#include "kiosk/app/services.h"
 #include "kiosk/app/session.h"
 #include "kiosk/app/strings.h"
 #include "kiosk/catalog/catalog.h"
@@ -41,6 +43,9 @@ class Screen {
   // Text typed on a physical keyboard or by the script driver; "\b" is backspace.
   virtual void on_text(AppContext&, const std::string&) {}
   virtual void on_device_event(AppContext&, const hal::DeviceEvent&) {}
+  // An outbox row reached the platform: `reference` is its case number (rating id …) for the
+  // number `local_receipt` the citizen was shown.
+  virtual void on_delivered(AppContext&, const std::string& /*local_receipt*/, const std::string& /*reference*/) {}
   // Screens that change by themselves (the attract loop) say when they next want on_time().
   virtual std::optional<Milliseconds> wake_at() const { return std::nullopt; }
   virtual void on_time(AppContext&) {}
@@ -50,6 +55,15 @@ class Screen {
 struct DeviceNotice {
   hal::DeviceClass device;
   hal::DeviceStatus status;
+};
+
+// Work a screen started on another thread (the platform channel's worker, OCR) whose answer the
+// citizen waits for. finish() runs `done` on the UI thread; until the last copy of the handle is
+// gone the app counts as working (the script driver waits for it, like a background job).
+class PendingWork {
+ public:
+  virtual ~PendingWork() = default;
+  virtual void finish(std::function<void()> done) = 0;
 };
 
 class AppContext {
@@ -68,6 +82,9 @@ class AppContext {
   virtual Session& session() = 0;
   virtual Milliseconds now() const = 0;
   virtual std::vector<DeviceNotice> device_notices() const = 0;
+  // The terminal's devices (a class may be null: not fitted). Calls that block go to the worker.
+  virtual hal::Devices& devices() = 0;
+  virtual const Services& services() const = 0;
   // The platform channel, or null when the terminal has none (factory catalog only).
   virtual platform::Channel* platform() = 0;
   // When the catalog last came from the platform (Unix ms); 0 = factory data; nullopt = no
@@ -79,6 +96,9 @@ class AppContext {
   virtual void push(std::unique_ptr<Screen> screen) = 0;
   virtual void back() = 0;
   virtual void go_home() = 0;
+  // Back to the nearest screen of that name under the current one (the review's edit links);
+  // nothing happens when there is none.
+  virtual void back_to(const std::string& screen_name) = 0;
   // Wipes the session and returns to the attract screen.
   virtual void end_session() = 0;
   virtual void show_dialog(std::string title, std::string message, std::vector<ui::DialogButton> buttons) = 0;
@@ -87,6 +107,11 @@ class AppContext {
   virtual void rebuild() = 0;
   // Runs `job` on the worker thread, then `done` on the UI thread.
   virtual void run_in_background(std::function<void()> job, std::function<void()> done) = 0;
+  // Any thread: runs `event` on the UI thread (answers of the platform channel's own worker). A
+  // screen that may be gone by then checks a weak_ptr it captured.
+  virtual void post(std::function<void()> event) = 0;
+  // Marks work on another thread as pending (see PendingWork).
+  virtual std::shared_ptr<PendingWork> begin_work() = 0;
   virtual void set_elderly_mode(bool on) = 0;
   virtual void set_language(Language language) = 0;
 };

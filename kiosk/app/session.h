@@ -2,6 +2,7 @@
 // The citizen's session: everything personal lives here and nowhere else, so ending the session
 // (finish, cancel, inactivity) wipes it in one place.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -10,11 +11,28 @@
 
 namespace kiosk {
 
+namespace apply {
+struct Application;
+}
+
 struct Session {
+  Session();
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
   bool active = false;
   Milliseconds started_at = 0;
   std::optional<hal::IdentityCard> identity;  // from the card reader, until the session ends
   std::string search_query;
+  // After the platform verified card and face (POST /identity/verify): the token that stands for
+  // the citizen in later calls, and when it stops being valid (app clock, ms).
+  std::string identity_token;
+  Milliseconds identity_expires_at = 0;
+  // The application being filled in (journey 1); null when none.
+  std::unique_ptr<apply::Application> application;
+
+  bool verified(Milliseconds now) const { return !identity_token.empty() && now < identity_expires_at; }
 
   void begin(Milliseconds now) {
     wipe();

@@ -4,6 +4,8 @@
 //   platform sync   syncs the catalog now and waits for the answer
 //   platform drain [ms]  retries the outbox now and waits until nothing is pending
 //   platform expect-offline [ms]  waits until the kiosk shows the platform as unreachable
+//   platform expect-case <path>=<value>…  checks the newest case the simulator received
+//   platform face-mismatch|face-match <id number>  the simulator's verdict on that citizen's face
 #include <curl/curl.h>
 
 #include <chrono>
@@ -15,10 +17,14 @@
 namespace kiosk::driver {
 namespace {
 
-size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
+size_t collect(char* data, size_t size, size_t count, void* out) {
+  if (out) static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
 
-// A plain HTTP request to the simulator's loopback admin port.
-Status admin_request(const std::string& base, const char* method, const std::string& path, const std::string& body) {
+// A plain HTTP request to the simulator's loopback admin port; the answer's body goes to `answer`.
+Status admin_request(const std::string& base, const char* method, const std::string& path, const std::string& body,
+                     std::string* answer = nullptr) {
   if (base.empty()) return Error::make(ErrorKind::invalid_argument, "platform: no platform.sim_admin_url in the config");
   CURL* curl = curl_easy_init();
   const std::string url = base + path;
@@ -29,7 +35,8 @@ Status admin_request(const std::string& base, const char* method, const std::str
   if (!body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, static_cast<void*>(answer));
   const CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -40,7 +47,70 @@ Status admin_request(const std::string& base, const char* method, const std::str
   return {};
 }
 
+// `path` like "materials.0.source" in `document`, or null.
+const nlohmann::json* find_path(const nlohmann::json& document, const std::string& path) {
+  const nlohmann::json* at = &document;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string part = path.substr(start, dot - start);
+    if (at->is_array()) {
+      if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+      const std::size_t index = std::stoul(part);
+      if (index >= at->size()) return nullptr;
+      at = &(*at)[index];
+    } else if (at->is_object() && at->contains(part)) {
+      at = &(*at)[part];
+    } else {
+      return nullptr;
+    }
+    start = dot + 1;
+  }
+  return at;
+}
+
 }  // namespace
+
+// `want`: "*" anything present and not empty; "abc*" a prefix; "-" absent; else the exact text
+// (strings) or JSON spelling (numbers, true/false).
+static bool matches(const nlohmann::json* value, const std::string& want) {
+  if (want == "-") return value == nullptr;
+  if (!value || value->is_null()) return false;
+  const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
+  if (want == "*") return !text.empty() && text != "[]" && text != "{}";
+  if (!want.empty() && want.back() == '*') return text.rfind(want.substr(0, want.size() - 1), 0) == 0;
+  return text == want;
+}
+
+// platform expect-case <path>=<value>…: the newest case the simulator received (its stored body,
+// materials as size and SHA-256), plus `cases=<n>` for how many there are.
+Status ScriptRunner::expect_case(const Command& command) {
+  std::string answer;
+  TRY_STATUS(admin_request(app_.config().platform.sim_admin_url, "GET", "/admin/cases", "", &answer));
+  const nlohmann::json cases = nlohmann::json::parse(answer, nullptr, false);
+  if (!cases.is_array()) return Error::make(ErrorKind::parse, "platform expect-case: the simulator's answer is not a list");
+  for (std::size_t i = 1; i < command.arguments.size(); ++i) {
+    const std::string& check = command.arguments[i];
+    const std::size_t equals = check.find('=');
+    if (equals == std::string::npos) return Error::make(ErrorKind::invalid_argument, "platform expect-case: expected path=value, got \"" + check + "\"");
+    const std::string path = check.substr(0, equals), want = check.substr(equals + 1);
+    if (path == "cases") {
+      if (std::to_string(cases.size()) != want) {
+        return Error::make(ErrorKind::invalid_argument, "platform expect-case: " + std::to_string(cases.size()) + " cases, expected " + want);
+      }
+      continue;
+    }
+    if (cases.empty()) return Error::make(ErrorKind::invalid_argument, "platform expect-case: the simulator has no case");
+    const nlohmann::json& latest = cases.back();
+    const nlohmann::json* value = find_path(latest, path);
+    if (!value) value = find_path(latest["body"], path);
+    if (!matches(value, want)) {
+      return Error::make(ErrorKind::invalid_argument, "platform expect-case: " + path + " is " +
+                                                          (value ? value->dump() : std::string("absent")) + ", expected " + want);
+    }
+  }
+  return {};
+}
 
 Status ScriptRunner::wait_real(const std::function<bool()>& done, Milliseconds ms, const std::string& what) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
@@ -59,6 +129,13 @@ Status ScriptRunner::platform(const Command& command) {
   if (!channel || !channel->configured()) return Error::make(ErrorKind::invalid_argument, "platform: no platform configured");
   const std::string& action = command.arguments[0];
   const std::string& admin = app_.config().platform.sim_admin_url;
+  if (action == "expect-case") return expect_case(command);
+  if (action == "face-mismatch" || action == "face-match") {
+    if (command.arguments.size() != 2) return Error::make(ErrorKind::invalid_argument, "platform " + action + " <id number>");
+    const nlohmann::json body = {{"id_number", command.arguments[1]}, {"face_match", action == "face-match"}};
+    return admin_request(admin, "POST", "/admin/identity", body.dump());
+  }
+  if (command.arguments.size() > 2) return Error::make(ErrorKind::invalid_argument, "platform " + action + ": too many arguments");
   Milliseconds ms = 15000;
   if (command.arguments.size() > 1) {
     const std::string& text = command.arguments[1];
@@ -94,7 +171,7 @@ Status ScriptRunner::platform(const Command& command) {
     channel->retry_outbox_now();
     return wait_real([&] { return channel->status().outbox.pending == 0; }, ms, "the outbox draining");
   }
-  return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain, expect-offline)");
+  return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain, expect-offline, expect-case, face-mismatch, face-match)");
 }
 
 }  // namespace kiosk::driver

@@ -1,6 +1,8 @@
 #include "kiosk/driver/script.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <charconv>
 #include <map>
 #include <thread>
@@ -20,9 +22,9 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
       {"tap", {1, 2}},      {"type", {1, 1}},          {"key", {1, 1}},        {"drag", {4, 5}},
       {"card", {1, 1}},     {"wait", {1, 1}},          {"wait-for", {1, 2}},   {"expect", {1, 1}},
       {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 1}}, {"elderly", {1, 1}},
-      {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 2}},
+      {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 16}},
       {"face", {1, 1}},     {"scan", {1, 1}},          {"printer", {1, 2}},    {"unplug", {1, 1}},
-      {"plug", {1, 1}},
+      {"plug", {1, 1}},     {"sign", {1, 1}},          {"receipt", {1, 2}},
   };
   return table;
 }
@@ -81,6 +83,39 @@ Error at(const Command& command, const Error& error) {
 }
 
 ui::Point centre(const ui::Rect& rect) { return {rect.x + rect.width / 2, rect.y + rect.height / 2}; }
+
+// `sign id=<id>`: a fixed, signature-like set of strokes (a looped capital, a wave, an underline)
+// drawn by finger through the app into the visible part of that widget, so scripts can sign.
+Status sign(App& app, VirtualClock& clock, const std::string& argument) {
+  if (argument.rfind("id=", 0) != 0) return Error::make(ErrorKind::invalid_argument, "sign takes id=<widget id>");
+  const std::string id = argument.substr(3);
+  const auto visible = app.visible_widgets();
+  auto found = std::find_if(visible.rbegin(), visible.rend(), [&](const ui::VisibleWidget& entry) { return entry.widget->id() == id; });
+  if (found == visible.rend()) return Error::make(ErrorKind::not_found, "no visible widget with id \"" + id + "\"");
+  const ui::Rect area = found->visible;
+  // Curves in fractions of the area: t runs 0…1 along each stroke.
+  const std::function<std::pair<double, double>(double)> strokes[] = {
+      [](double t) { return std::pair{0.15 + 0.10 * std::sin(t * 6.283), 0.55 - 0.35 * std::sin(t * 3.1416)}; },
+      [](double t) { return std::pair{0.25 + 0.45 * t, 0.55 + 0.12 * std::sin(t * 4 * 6.283)}; },
+      [](double t) { return std::pair{0.20 + 0.65 * t, 0.75 - 0.08 * t * t}; },
+  };
+  auto at = [&](double fx, double fy) {
+    return ui::Point{area.x + static_cast<int>(fx * area.width), area.y + static_cast<int>(fy * area.height)};
+  };
+  for (const auto& stroke : strokes) {
+    const auto [x0, y0] = stroke(0);
+    app.pointer_down(at(x0, y0));
+    for (int i = 1; i <= 40; ++i) {
+      clock.advance(16);
+      const auto [x, y] = stroke(i / 40.0);
+      app.pointer_move(at(x, y));
+    }
+    const auto [x1, y1] = stroke(1);
+    app.pointer_up(at(x1, y1));
+    app.tick();
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -359,6 +394,8 @@ Status ScriptRunner::execute(const Command& command) {
   if (verb == "face" || verb == "scan") return camera_frames(command);
   if (verb == "printer") return printer(command);
   if (verb == "unplug" || verb == "plug") return plug(command);
+  if (verb == "sign") return sign(app_, clock_, args[0]);
+  if (verb == "receipt") return receipt(command);
   return Error::make(ErrorKind::invalid_argument, "unknown command \"" + verb + "\"");
 }
 

@@ -10,7 +10,7 @@
 //   fault <device> <switch> [on|off]      scroll-to "<text>"
 //   platform down|up|sync|drain|expect-offline [ms]   (needs a platform; see docs/script-driver.md)
 //   face file=<image>|none   scan file=<image>|none   printer [receipt|document] paper-out|cover-open|ok
-//   unplug <device>          plug <device>
+//   unplug <device>          plug <device>          sign id=<widget id>
 // Errors name the line: `line 4: no visible widget with text "下一步"`.
 
 #include <filesystem>
@@ -64,6 +64,8 @@ class ScriptRunner {
   Status card(const Command& command);
   Status fault(const Command& command);
   Status platform(const Command& command);
+  Status expect_case(const Command& command);
+  Status receipt(const Command& command);
   Status camera_frames(const Command& command);
   Status printer(const Command& command);
   Status plug(const Command& command);

@@ -14,15 +14,18 @@ Result<DocumentReading> read_document(OcrEngine& engine, const hal::Image& image
   return reading;
 }
 
-OcrService::OcrService(OcrEngineOptions options) : options_(std::move(options)) {
-  worker_.post([this] {
-    auto engine = OcrEngine::create(options_);
-    if (engine.ok()) {
-      engine_ = engine.release_value();
-    } else {
-      engine_error_ = engine.release_error();
-    }
-  });
+OcrService::OcrService(OcrEngineOptions options, bool load_at_start) : options_(std::move(options)) {
+  if (load_at_start) worker_.post([this] { load(); });
+}
+
+void OcrService::load() {
+  if (engine_ || engine_error_) return;
+  auto engine = OcrEngine::create(options_);
+  if (engine.ok()) {
+    engine_ = engine.release_value();
+  } else {
+    engine_error_ = engine.release_error();
+  }
 }
 
 OcrService::~OcrService() = default;
@@ -32,6 +35,7 @@ void OcrService::submit(hal::Image image, std::optional<DocumentKind> kind, Canc
   // std::function needs a copyable job: the image moves into a shared holder.
   auto held = std::make_shared<hal::Image>(std::move(image));
   worker_.post([this, held, kind, cancel, timeout, done = std::move(done)] {
+    load();
     if (!engine_) {
       held->wipe();
       done(engine_error_ ? *engine_error_ : Error::make(ErrorKind::unsupported, "OCR engine not loaded"));

@@ -31,8 +31,10 @@ class OcrService {
  public:
   using Done = std::function<void(Result<DocumentReading>)>;
 
-  // Loads the engine on the worker thread (slow: it must not hold up the caller).
-  explicit OcrService(OcrEngineOptions options = {});
+  // Loads the engine on the worker thread (slow: it must not hold up the caller), at once or —
+  // `load_at_start` false, as the kiosk does — with the first reading, so a kiosk that never reads
+  // a document never pays Tesseract's memory.
+  explicit OcrService(OcrEngineOptions options = {}, bool load_at_start = true);
   // Drops queued requests (their callbacks are not called) and waits for the running one: cancel
   // its token first for a quick exit.
   ~OcrService();
@@ -48,6 +50,7 @@ class OcrService {
 
  private:
   const OcrEngineOptions options_;
+  void load();  // on the worker thread
   // Touched only on the worker thread.
   std::unique_ptr<OcrEngine> engine_;
   std::optional<Error> engine_error_;

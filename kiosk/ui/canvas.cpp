@@ -200,6 +200,35 @@ void blend_mask_row(std::uint32_t* destination, const std::uint8_t* source, int 
 
 }  // namespace
 
+CoverageMask::CoverageMask(int width, int height)
+    : width_(std::max(0, width)), height_(std::max(0, height)),
+      values_(static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_), 0) {}
+
+void CoverageMask::clear() { std::fill(values_.begin(), values_.end(), std::uint8_t{0}); }
+
+void CoverageMask::add_line(double x0, double y0, double x1, double y1, double thickness) {
+  const double radius = std::max(0.5, thickness / 2);
+  const int left = std::max(0, static_cast<int>(std::floor(std::min(x0, x1) - radius - 1)));
+  const int top = std::max(0, static_cast<int>(std::floor(std::min(y0, y1) - radius - 1)));
+  const int right = std::min(width_, static_cast<int>(std::ceil(std::max(x0, x1) + radius + 1)));
+  const int bottom = std::min(height_, static_cast<int>(std::ceil(std::max(y0, y1) + radius + 1)));
+  const double dx = x1 - x0, dy = y1 - y0;
+  const double length_squared = dx * dx + dy * dy;
+  for (int y = top; y < bottom; ++y) {
+    std::uint8_t* row = values_.data() + static_cast<std::size_t>(y) * width_;
+    const double py = y + 0.5 - y0;
+    for (int x = left; x < right; ++x) {
+      // Distance from the pixel centre to the segment: coverage falls from 1 to 0 over 1 px.
+      const double px = x + 0.5 - x0;
+      const double t = length_squared > 0 ? std::clamp((px * dx + py * dy) / length_squared, 0.0, 1.0) : 0.0;
+      const double ex = px - t * dx, ey = py - t * dy;
+      const double coverage = std::clamp(radius - std::sqrt(ex * ex + ey * ey) + 0.5, 0.0, 1.0);
+      const auto value = static_cast<std::uint8_t>(coverage * 255 + 0.5);
+      if (value > row[x]) row[x] = value;
+    }
+  }
+}
+
 void Canvas::draw_mask(int x, int y, int width, int height, const std::uint8_t* mask, int mask_pitch, Color color) {
   const Rect target = Rect{x, y, width, height}.intersect(clip_);
   if (target.empty()) return;
@@ -209,6 +238,15 @@ void Canvas::draw_mask(int x, int y, int width, int height, const std::uint8_t* 
     const std::uint8_t* source = mask + static_cast<std::size_t>(row - y) * mask_pitch + (target.x - x);
     std::uint32_t* destination = pixels_.data() + static_cast<std::size_t>(row) * width_ + target.x;
     blend_mask_row(destination, source, target.width, color, colour_alpha);
+  }
+}
+
+void Canvas::draw_image(int x, int y, const Canvas& image) {
+  const Rect target = Rect{x, y, image.width(), image.height()}.intersect(clip_);
+  for (int row = target.y; row < target.bottom(); ++row) {
+    const std::uint32_t* source = image.pixels() + static_cast<std::size_t>(row - y) * image.width() + (target.x - x);
+    std::uint32_t* destination = pixels_.data() + static_cast<std::size_t>(row) * width_ + target.x;
+    for (int i = 0; i < target.width; ++i) destination[i] = source[i] | 0xFF000000u;
   }
 }
 

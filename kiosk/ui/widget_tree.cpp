@@ -60,6 +60,7 @@ bool any_animating(const Widget& root) { return animation_interval(root).has_val
 void PointerRouter::reset() {
   pressed_ = nullptr;
   scroll_ = nullptr;
+  capture_ = nullptr;
   dragging_ = false;
   samples_.clear();
 }
@@ -67,11 +68,25 @@ void PointerRouter::reset() {
 void PointerRouter::down(Widget& root, Rect screen, Point point, Milliseconds now) {
   reset();
   const auto path = hit_path(root, point, screen);
+  PointerCapture* capture = nullptr;
   for (auto it = path.rbegin(); it != path.rend(); ++it) {
-    if (pressed_ == nullptr && (*it)->tappable()) pressed_ = *it;
+    if (capture == nullptr && pressed_ == nullptr && scroll_ == nullptr) capture = dynamic_cast<PointerCapture*>(*it);
+    if (capture == nullptr && pressed_ == nullptr && (*it)->tappable()) pressed_ = *it;
     if (scroll_ == nullptr) scroll_ = dynamic_cast<ScrollView*>(*it);
   }
-  if (scroll_ != nullptr) scroll_->stop();  // a touch catches a flinging list
+  if (scroll_ != nullptr) {
+    // A touch catches a flinging list. It only catches it: the pad under the finger was moving,
+    // so ink from this touch would land where the citizen did not mean it; a drag scrolls on.
+    if (scroll_->animating()) capture = nullptr;
+    scroll_->stop();
+  }
+  if (capture != nullptr) {
+    capture_ = capture;
+    scroll_ = nullptr;
+    down_point_ = last_point_ = point;
+    capture_->pointer_down(point);
+    return;
+  }
   if (pressed_ != nullptr) pressed_->set_pressed(true);
   down_point_ = last_point_ = point;
   samples_.push_back({point, now});
@@ -79,6 +94,11 @@ void PointerRouter::down(Widget& root, Rect screen, Point point, Milliseconds no
 
 void PointerRouter::move(Point point, Milliseconds now) {
   if (!active()) return;
+  if (capture_ != nullptr) {
+    capture_->pointer_move(point);
+    last_point_ = point;
+    return;
+  }
   if (!dragging_ && scroll_ != nullptr &&
       (std::abs(point.y - down_point_.y) > touch_slop || std::abs(point.x - down_point_.x) > touch_slop)) {
     dragging_ = true;
@@ -93,7 +113,9 @@ void PointerRouter::move(Point point, Milliseconds now) {
 
 Widget* PointerRouter::up(Widget& root, Rect screen, Point point, Milliseconds now) {
   Widget* tapped = nullptr;
-  if (dragging_) {
+  if (capture_ != nullptr) {
+    capture_->pointer_up(point);
+  } else if (dragging_) {
     move(point, now);
     // Velocity over the last 100 ms of the drag decides the fling.
     const Sample& last = samples_.back();

@@ -29,6 +29,20 @@ bool any_animating(const Widget& root);
 // The shortest frame interval any animating widget asks for (nullopt: none animates).
 std::optional<Milliseconds> animation_interval(const Widget& root);
 
+// A widget that keeps a finger to itself (a signature pad) derives from this as well as from Widget.
+// From the press to the lift it gets every point of that finger, in canvas coordinates, and the
+// finger neither taps anything nor scrolls the view around it. The router picks the innermost such
+// widget under the press, unless a tappable widget or a scroll view lies inside it. UI thread only;
+// the router may forget a capture without pointer_up (the tree is rebuilt), so whatever a capture
+// builds up must already be kept when pointer_move returns.
+class PointerCapture {
+ public:
+  virtual ~PointerCapture() = default;
+  virtual void pointer_down(Point point) = 0;
+  virtual void pointer_move(Point point) = 0;
+  virtual void pointer_up(Point point) = 0;
+};
+
 class PointerRouter {
  public:
   static constexpr int touch_slop = 16;  // px a finger may wander before a press becomes a drag
@@ -38,9 +52,10 @@ class PointerRouter {
   void reset();
   void down(Widget& root, Rect screen, Point point, Milliseconds now);
   void move(Point point, Milliseconds now);
-  // Returns the widget to tap (the caller calls tap() after it stops touching the router).
+  // Returns the widget to tap (the caller calls tap() after it stops touching the router); never
+  // one when a PointerCapture had the finger.
   Widget* up(Widget& root, Rect screen, Point point, Milliseconds now);
-  bool active() const { return pressed_ != nullptr || scroll_ != nullptr; }
+  bool active() const { return pressed_ != nullptr || scroll_ != nullptr || capture_ != nullptr; }
 
  private:
   struct Sample {
@@ -49,6 +64,7 @@ class PointerRouter {
   };
   Widget* pressed_ = nullptr;
   ScrollView* scroll_ = nullptr;
+  PointerCapture* capture_ = nullptr;
   Point down_point_;
   Point last_point_;
   bool dragging_ = false;

@@ -1,0 +1,63 @@
+#pragma once
+// Pieces shared by the screens of journey 1 (identify and apply, docs/journey.md): the outcome
+// page every failure uses (what happened, what the citizen can still do, buttons), the step
+// indicator, and helpers for personal pictures on screen.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hal/image.h"
+#include "kiosk/app/screen.h"
+#include "kiosk/ui/canvas.h"
+#include "screens/common.h"
+
+namespace kiosk::apply {
+struct Application;
+}
+
+namespace screens {
+
+// A failure or a stop on the way, in plain words: a title, what happened, a short list of what the
+// citizen can still do, and buttons (the first is the main one). `staff_detail` is a code for
+// staff (never personal data), shown small.
+struct Outcome {
+  std::string id;  // widget id of the title ("outcome-not-verified"), for scripts
+  std::string title;
+  std::string message;
+  std::vector<std::string> still_possible;
+  std::string staff_detail;
+  std::vector<kiosk::ui::DialogButton> buttons;
+};
+std::unique_ptr<kiosk::ui::Widget> make_outcome_page(kiosk::AppContext& app, Outcome outcome,
+                                                     kiosk::ui::ScrollState* scroll);
+
+// "第 2 步，共 5 步：材料" over the page, so the citizen knows how far along they are.
+enum class JourneyStep { identify = 1, materials, form, review, submit };
+void add_step_header(kiosk::AppContext& app, kiosk::ui::Column& page, JourneyStep step);
+
+// A frame for the screen, scaled down to at most `max_width` pixels wide (nearest neighbour is
+// enough for a preview). The canvas is personal data: clear it with wipe_canvas when done.
+std::shared_ptr<kiosk::ui::Canvas> preview_canvas(const kiosk::hal::Image& image, int max_width);
+void wipe_canvas(kiosk::ui::Canvas& canvas);
+
+// Today as YYYYMMDD in the terminal's zone (for the card's validity).
+std::string today_yyyymmdd();
+
+// The citizen's name with all but the first character hidden ("张*"), for screens others may see.
+std::string masked_name(const std::string& name);
+
+// The application being filled in and its item, or nulls when the session has none (the session
+// ended under a screen, or the catalog changed): the screen then shows nothing personal.
+struct Applying {
+  kiosk::apply::Application* application = nullptr;
+  const kiosk::catalog::Item* item = nullptr;
+  explicit operator bool() const { return application && item; }
+};
+Applying current_application(kiosk::AppContext& app);
+
+// Starts an application for `item_code`: through identification when the session has no verified
+// citizen yet, then the materials screen (or the form, for an item without materials).
+void start_applying(kiosk::AppContext& app, const std::string& item_code);
+
+}  // namespace screens

@@ -105,9 +105,11 @@ class MaterialsScreen final : public Screen {
       return card;
     }
     const std::string suffix = "-" + std::to_string(index);
+    // The actions two to a row, so a card stays short enough to see several materials at once.
+    std::vector<std::unique_ptr<ui::Button>> actions;
     auto add = [&](const std::string& key, ui::ButtonKind kind, std::function<void()> tap, const std::string& id) {
-      auto* button = card->add(std::make_unique<ui::Button>(app.tr(key), kind, std::move(tap)));
-      button->set_id(id + suffix);
+      actions.push_back(std::make_unique<ui::Button>(app.tr(key), kind, std::move(tap)));
+      actions.back()->set_id(id + suffix);
     };
     const bool idle = !busy_;
     if (idle && app.devices().document_camera) {
@@ -142,6 +144,13 @@ class MaterialsScreen final : public Screen {
             app.rebuild();
           },
           "clear");
+    }
+    for (std::size_t i = 0; i < actions.size(); i += 2) {
+      auto row = std::make_unique<ui::Row>(app.theme().spacing() / 2);
+      row->add(std::move(actions[i]));
+      if (i + 1 < actions.size()) row->add(std::move(actions[i + 1]));
+      else row->add(std::make_unique<ui::Spacer>(0));
+      card->add(std::move(row));
     }
     return card;
   }
@@ -265,12 +274,33 @@ class MaterialsScreen final : public Screen {
                     }
                   }
                   const bool failed = !reading.ok();
-                  work->finish([this, context, alive, values, doubtful, failed] {
+                  const bool id_card = reading.ok() && reading.value().document &&
+                                       reading.value().document->kind == ocr::DocumentKind::id_card_front;
+                  work->finish([this, context, alive, values, doubtful, failed, id_card] {
                     if (alive.expired()) return;
+                    if (id_card) about_other_person(*context, *values, *doubtful);
                     finish_reading(*context, *values, *doubtful, failed);
                     for (auto& [key, value] : *values) secure_clear(value);
                   });
                 });
+  }
+
+  // Another person's ID card (a spouse's, for a marriage appointment): its fields fill the form's
+  // partner_<key> fields, never the applicant's own.
+  static void about_other_person(AppContext& app, std::map<std::string, std::string>& values,
+                                 std::set<std::string>& doubtful) {
+    const auto& card = app.session().identity;
+    const auto id = values.find("id_number");
+    if (!card || id == values.end() || id->second == card->id_number) return;
+    std::map<std::string, std::string> renamed;
+    std::set<std::string> renamed_doubtful;
+    for (auto& [key, value] : values) {
+      renamed["partner_" + key] = value;
+      secure_clear(value);
+    }
+    for (const std::string& key : doubtful) renamed_doubtful.insert("partner_" + key);
+    values = std::move(renamed);
+    doubtful = std::move(renamed_doubtful);
   }
 
   void finish_reading(AppContext& app, const std::map<std::string, std::string>& values,

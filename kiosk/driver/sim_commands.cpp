@@ -7,6 +7,7 @@
 #include "devices/sim/sim_card_reader.h"
 #include "devices/sim/sim_printers.h"
 #include "kiosk/driver/script.h"
+#include "kiosk/ocr/sample_documents.h"
 #include "kiosk/receipt/raster_image.h"
 #include "kiosk/ui/png.h"
 
@@ -120,7 +121,22 @@ Status ScriptRunner::camera_frames(const Command& command) {
   const std::string device = face ? "face_camera" : "document_camera";
   const std::string& what = command.arguments[0];
   std::vector<hal::Image> frames;
-  if (what != "none") {
+  if (what.rfind("sample=", 0) == 0) {
+    // A fictional document drawn by kiosk/ocr's samples: sample=idcard:<identity> (that sample
+    // identity's card front) or sample=licence (a business licence).
+    const std::string sample = what.substr(7);
+    auto documents = ocr::samples::SampleDocuments::create();
+    if (!documents.ok()) return Error::make(documents.error().kind, command.verb + ": " + documents.error().message);
+    if (sample.rfind("idcard:", 0) == 0) {
+      auto card = load_sample_identity(options_.assets_dir, sample.substr(7));
+      if (!card.ok()) return Error::make(card.error().kind, command.verb + ": " + card.error().message);
+      frames.push_back(documents.value()->id_card_front(card.value()));
+    } else if (sample == "licence") {
+      frames.push_back(documents.value()->business_licence({}));
+    } else {
+      return Error::make(ErrorKind::invalid_argument, command.verb + ": unknown sample \"" + sample + "\" (idcard:<name>, licence)");
+    }
+  } else if (what != "none") {
     const std::filesystem::path path = what.rfind("file=", 0) == 0 ? options_.script_dir / what.substr(5)
                                                                     : options_.assets_dir / "images" / what;
     auto image = load_pnm(path);

@@ -198,6 +198,10 @@ Checked<json> check_commitment(const json& commitment, std::vector<FieldError>& 
   if (signature) {
     auto bytes = base64_decode(*signature);
     if (!bytes) return bad_request("commitment.signature_png is not base64");
+    // The signature is a picture of what the citizen drew: it must at least be a PNG.
+    if (bytes->size() < 8 || std::string_view(reinterpret_cast<const char*>(bytes->data()), 8) != "\x89PNG\r\n\x1a\n") {
+      errors.push_back({"commitment.signature_png", "签名不是 PNG 图片"});
+    }
     stored.erase("signature_png");
     stored["signature_size"] = bytes->size();
     stored["signature_sha256"] = sha256_hex(*bytes);

@@ -363,6 +363,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s: %s\n", options.script.c_str(), status.error().message.c_str());
         exit_code = 1;
       }
+      if (std::getenv("KIOSK_REPORT_TIMING")) {
+        // The journey benchmark (tools/bench/run): UI thread and worker time, touch-to-frame.
+        std::vector<double> samples = runner.timing().touch_to_frame_ms;
+        std::sort(samples.begin(), samples.end());
+        auto at = [&](double p) {
+          return samples.empty() ? 0.0 : samples[std::min(samples.size() - 1, static_cast<std::size_t>(p * (samples.size() - 1) + 0.5))];
+        };
+        std::printf("touches %zu\ntouch_to_frame_p50_ms %.2f\ntouch_to_frame_p99_ms %.2f\ntouch_to_frame_max_ms %.2f\n"
+                    "ui_busy_ms %.1f\nworker_busy_ms %.1f\n",
+                    samples.size(), at(0.5), at(0.99), samples.empty() ? 0.0 : samples.back(), runner.timing().ui_busy_ms,
+                    static_cast<double>(app.worker_busy_ns()) / 1e6);
+      }
       if (std::getenv("KIOSK_REPORT_MEMORY")) {
         const MemoryStats memory = read_memory_stats();
         std::printf("pss_kib %ld\npeak_rss_kib %ld\n", memory.pss_kib, memory.peak_rss_kib);

@@ -4,6 +4,8 @@
 // real signature. The signed text and the signature's PNG go with the case.
 #include <ctime>
 
+#include <algorithm>
+
 #include "kiosk/apply/application.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/secure_memory.h"
@@ -49,7 +51,10 @@ class CommitmentScreen final : public Screen {
 
     auto* end = page->add(std::make_unique<ui::Label>(app.tr("commitment.end"), ui::TextRole::heading));
     end->set_id("commitment-end");
-    auto* pad = page->add(std::make_unique<ui::SignaturePad>(&signature_, app.tr("commitment.sign_here"), 0,
+    // A quarter of the panel's height: room for a name written large, yet the text above, the
+    // pad and the buttons below fit on one screen in landscape too.
+    const int pad_height = std::max(app.theme().display().height / 4, app.theme().min_touch_target() * 3);
+    auto* pad = page->add(std::make_unique<ui::SignaturePad>(&signature_, app.tr("commitment.sign_here"), pad_height,
                                                              [&app] { app.rebuild(); }));
     pad->set_id("signature");
     const bool signed_enough = signature_.signed_enough();

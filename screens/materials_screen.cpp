@@ -167,7 +167,7 @@ class MaterialsScreen final : public Screen {
     for (std::size_t i = 0; i < licences_.size(); ++i) {
       const platform::Licence& licence = licences_[i];
       auto* row = page->add(std::make_unique<ui::Button>(
-          licence.type + " · " + licence.name, ui::ButtonKind::row,
+          licence.name.empty() ? licence.type : licence.name, ui::ButtonKind::row,
           [this, &app, index, i] {
             Applying now = current_application(app);
             if (now && i < licences_.size()) {

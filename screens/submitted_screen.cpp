@@ -57,7 +57,6 @@ class SubmittedScreen final : public Screen {
         offline->set_id("submitted-offline");
       }
     }
-    add_field(app, *numbers, app.tr("submitted.next_steps"), next_steps(app, applying));
     page->add(std::move(numbers));
 
     switch (print_) {
@@ -82,6 +81,11 @@ class SubmittedScreen final : public Screen {
     auto* finish = page->add(std::make_unique<ui::Button>(app.tr("submitted.finish"), ui::ButtonKind::primary,
                                                           [&app] { app.end_session(); }));
     finish->set_id("finish");
+    // What happens next comes after the number, the receipt and the way out: those are what a
+    // citizen must see without scrolling.
+    auto next = make_card(app, app.tr("submitted.next_steps"));
+    next->add(std::make_unique<ui::Label>(next_steps(app, applying), ui::TextRole::body));
+    page->add(std::move(next));
     page->add(std::make_unique<ui::Label>(app.tr("submitted.take_card"), ui::TextRole::body, palette.text_secondary));
     return scrolling(std::move(page), &scroll_);
   }

@@ -1,6 +1,7 @@
 #include "kiosk/app/app.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "kiosk/core/log.h"
 #include "kiosk/platform/channel.h"
@@ -328,7 +329,9 @@ void App::rebuild() {
 
 void App::run_in_background(std::function<void()> job, std::function<void()> done) {
   worker_.post([this, job = std::move(job), done = std::move(done)]() mutable {
+    const auto start = std::chrono::steady_clock::now();
     job();
+    worker_busy_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     post(std::move(done));
   });
 }

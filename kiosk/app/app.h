@@ -67,6 +67,9 @@ class App final : public AppContext {
   bool working() const;
 
   const ui::Canvas& canvas() const { return canvas_; }
+  // Time the worker spent in background jobs (face gate, JPEG, receipts, card reads …) since
+  // start, for the journey benchmark.
+  std::int64_t worker_busy_ns() const { return worker_busy_ns_; }
   // Widgets a citizen can see now (only the dialog's while one is open).
   std::vector<ui::VisibleWidget> visible_widgets();
   std::string current_screen_name() const;
@@ -164,6 +167,7 @@ class App final : public AppContext {
   mutable std::mutex queue_mutex_;
   std::deque<std::function<void()>> queue_;
   std::function<void()> wake_;
+  std::atomic<std::int64_t> worker_busy_ns_{0};
   std::shared_ptr<std::atomic<int>> pending_work_ = std::make_shared<std::atomic<int>>(0);
   std::vector<hal::DeviceStatus> statuses_;  // by DeviceClass index, updated on the UI thread
   Worker worker_;  // last member: joined first, so jobs never outlive what they reference

@@ -21,7 +21,7 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
   static const std::map<std::string, VerbSpec, std::less<>> table = {
       {"tap", {1, 2}},      {"type", {1, 1}},          {"key", {1, 1}},        {"drag", {4, 5}},
       {"card", {1, 1}},     {"wait", {1, 1}},          {"wait-for", {1, 2}},   {"expect", {1, 1}},
-      {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 1}}, {"elderly", {1, 1}},
+      {"expect-not", {1, 1}}, {"expect-screen", {1, 1}}, {"screenshot", {1, 2}}, {"elderly", {1, 1}},
       {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 16}},
       {"face", {1, 1}},     {"scan", {1, 1}},          {"printer", {1, 2}},    {"unplug", {1, 1}},
       {"plug", {1, 1}},     {"sign", {1, 1}},          {"receipt", {1, 2}},
@@ -168,9 +168,9 @@ Status ScriptRunner::settle() {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   Milliseconds animated = 0;
   for (;;) {
-    (void)app_.tick();
+    (void)tick();
     if (app_.settled()) {
-      app_.render();  // frames in between are never seen: draw only the settled one
+      render();  // frames in between are never seen: draw only the settled one
       return {};
     }
     if (!app_.working()) {
@@ -190,7 +190,7 @@ Status ScriptRunner::advance(Milliseconds ms) {
   const Milliseconds target = clock_.now() + ms;
   for (;;) {
     TRY_STATUS(settle());
-    const auto next = app_.tick();
+    const auto next = tick();
     const Milliseconds now = clock_.now();
     if (now >= target) break;
     // Jump to the next timer (or the target), at most one animation frame at a time.
@@ -214,10 +214,14 @@ bool ScriptRunner::text_visible(const std::string& text) {
 
 // Drags the largest visible scroll view, as a finger would (held still before lifting, so it does
 // not fling), until a widget showing `text` is wholly inside it: first towards the end, then back.
+// `id=<id>` looks for the widget with that id instead.
 Status ScriptRunner::scroll_to(const std::string& text) {
+  const bool by_id = text.rfind("id=", 0) == 0;
   auto wholly_visible = [&] {
     for (const auto& visible : app_.visible_widgets()) {
-      if (visible.widget->text().find(text) != std::string_view::npos && visible.visible == visible.widget->rect()) return true;
+      const bool match = by_id ? visible.widget->id() == std::string_view(text).substr(3)
+                               : visible.widget->text().find(text) != std::string_view::npos;
+      if (match && visible.visible == visible.widget->rect()) return true;
     }
     return false;
   };
@@ -236,7 +240,15 @@ Status ScriptRunner::scroll_to(const std::string& text) {
       if (!scroll) return Error::make(ErrorKind::not_found, "nothing to scroll to find \"" + text + "\"");
       const double before = scroll->offset();
       const int distance = area.height * 2 / 5;
-      const ui::Point from{area.x + area.width / 2, area.y + area.height / 2 + direction * -distance / 2};
+      ui::Point from{area.x + area.width / 2, area.y + area.height / 2 + direction * -distance / 2};
+      // A finger does not start a scroll on a signature pad (it would draw): use the other half.
+      for (const auto& visible : app_.visible_widgets()) {
+        if (dynamic_cast<ui::PointerCapture*>(visible.widget) && visible.visible.contains(from)) {
+          from.y = direction < 0 ? area.y + area.height / 2 - area.height / 20 : area.y + area.height / 20;
+          if (visible.visible.contains(from)) from.y = direction < 0 ? area.y + area.height - area.height / 20 : area.y + area.height / 2;
+          break;
+        }
+      }
       const ui::Point to{from.x, from.y + direction * distance};
       app_.pointer_down(from);
       for (int i = 1; i <= 10; ++i) {
@@ -260,8 +272,32 @@ Status ScriptRunner::scroll_to(const std::string& text) {
 Status ScriptRunner::tap_point(ui::Point point) {
   app_.pointer_down(point);
   TRY_STATUS(advance(50));
-  app_.pointer_up(point);
+  frame_after([&] { app_.pointer_up(point); });
   return settle();
+}
+
+std::optional<Milliseconds> ScriptRunner::tick() {
+  const auto start = std::chrono::steady_clock::now();
+  auto next = app_.tick();
+  timing_.ui_busy_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return next;
+}
+
+bool ScriptRunner::render() {
+  const auto start = std::chrono::steady_clock::now();
+  const bool drew = app_.render();
+  timing_.ui_busy_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return drew;
+}
+
+void ScriptRunner::frame_after(const std::function<void()>& input) {
+  const auto start = std::chrono::steady_clock::now();
+  input();
+  (void)app_.tick();
+  (void)app_.render();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  timing_.touch_to_frame_ms.push_back(ms);
+  timing_.ui_busy_ms += ms;
 }
 
 Status ScriptRunner::tap_text(const std::string& text) {
@@ -290,26 +326,43 @@ Status ScriptRunner::tap_id(const std::string& id) {
   return Error::make(ErrorKind::not_found, "no visible widget with id \"" + id + "\"");
 }
 
-Status ScriptRunner::screenshot(const std::string& name) {
+Status ScriptRunner::screenshot(const std::string& name, const std::string& mask) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos) {
     return Error::make(ErrorKind::invalid_argument, "bad screenshot name \"" + name + "\"");
   }
   app_.render();
+  // mask=<id>[,<id>…]: those widgets are painted over in grey (numbers and times made from the
+  // date, which would change every golden each day).
+  ui::Canvas shot = app_.canvas();
+  if (!mask.empty()) {
+    if (mask.rfind("mask=", 0) != 0) return Error::make(ErrorKind::invalid_argument, "screenshot: expected mask=<id>,…");
+    std::string ids = mask.substr(5) + ",";
+    for (std::size_t start = 0, comma; (comma = ids.find(',', start)) != std::string::npos; start = comma + 1) {
+      const std::string id = ids.substr(start, comma - start);
+      bool found = false;
+      for (const ui::VisibleWidget& widget : app_.visible_widgets()) {
+        if (widget.widget->id() != id) continue;
+        shot.fill_rect(widget.visible, ui::Color::rgb(0x808080));
+        found = true;
+      }
+      if (!found) return Error::make(ErrorKind::not_found, "screenshot: no visible widget with id \"" + id + "\" to mask");
+    }
+  }
   std::error_code ignored;
   std::filesystem::create_directories(options_.out_dir, ignored);
   const auto path = options_.out_dir / (name + ".png");
-  TRY_STATUS(ui::save_png(app_.canvas(), path));
+  TRY_STATUS(ui::save_png(shot, path));
   if (options_.golden_dir.empty()) return {};
   const auto golden = options_.golden_dir / (name + ".png");
   if (options_.update_golden) {
     std::filesystem::create_directories(options_.golden_dir, ignored);
-    return ui::save_png(app_.canvas(), golden);
+    return ui::save_png(shot, golden);
   }
   auto expected = ui::load_png(golden);
   if (!expected.ok()) {
     return Error::make(ErrorKind::not_found, "no golden image " + golden.string() + " (run with --update-golden)");
   }
-  const auto difference = ui::compare_images(app_.canvas(), *expected);
+  const auto difference = ui::compare_images(shot, *expected);
   if (!difference.same_size) return Error::make(ErrorKind::invalid_argument, "screenshot " + name + ": size differs from golden");
   if (difference.differing_fraction > options_.golden_tolerance) {
     return Error::make(ErrorKind::invalid_argument,
@@ -332,7 +385,7 @@ Status ScriptRunner::execute(const Command& command) {
     return tap_text(args[0]);
   }
   if (verb == "type") {
-    app_.text_input(args[0]);
+    frame_after([&] { app_.text_input(args[0]); });
     return {};
   }
   if (verb == "key") return app_.key(args[0]);
@@ -374,7 +427,7 @@ Status ScriptRunner::execute(const Command& command) {
     return Error::make(ErrorKind::invalid_argument,
                        "expected screen \"" + args[0] + "\", showing \"" + app_.current_screen_name() + "\"");
   }
-  if (verb == "screenshot") return screenshot(args[0]);
+  if (verb == "screenshot") return screenshot(args[0], args.size() > 1 ? args[1] : "");
   if (verb == "elderly" || verb == "lang") {
     const std::string& value = args[0];
     if (verb == "elderly" && (value == "on" || value == "off")) {

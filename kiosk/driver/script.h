@@ -15,6 +15,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +49,14 @@ struct RunOptions {
 class ScriptRunner {
  public:
   ScriptRunner(App& app, VirtualClock& clock, hal::Devices& devices, RunOptions options);
+  // What the UI thread spent on the run (the journey benchmark): for every tap and typed text, the
+  // time from the input to the frame that shows its effect (handler, build, layout, draw); and the
+  // UI thread's whole busy time, waits for workers, devices and the platform excluded.
+  struct Timing {
+    std::vector<double> touch_to_frame_ms;
+    double ui_busy_ms = 0;
+  };
+  const Timing& timing() const { return timing_; }
   // Runs the commands in order; stops at the first failure, whose message names its line.
   Status run(const std::vector<Command>& commands);
 
@@ -60,7 +70,7 @@ class ScriptRunner {
   Status tap_id(const std::string& id);
   Status tap_point(ui::Point point);
   Status scroll_to(const std::string& text);
-  Status screenshot(const std::string& name);
+  Status screenshot(const std::string& name, const std::string& mask);
   Status card(const Command& command);
   Status fault(const Command& command);
   Status platform(const Command& command);
@@ -78,6 +88,12 @@ class ScriptRunner {
   VirtualClock& clock_;
   hal::Devices& devices_;
   RunOptions options_;
+  Timing timing_;
+  // tick() / render() with the UI time counted.
+  std::optional<Milliseconds> tick();
+  bool render();
+  // The frame after an input, as a touch-to-frame sample (the input call included via `input`).
+  void frame_after(const std::function<void()>& input);
 };
 
 }  // namespace kiosk::driver

@@ -18,6 +18,7 @@
 #include "kiosk/core/sd_notify.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/face/face_gate.h"
+#include "kiosk/ime/pinyin_engine.h"
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
@@ -323,6 +324,13 @@ int main(int argc, char** argv) {
   // The journeys' services: the face gate (OpenCV cascade), OCR (Tesseract, loaded on its own
   // worker) and a second set of fonts for receipts rendered off the UI thread. A missing part
   // disables what needs it (the screens say so); it does not stop the kiosk.
+  // The pinyin decoder runs in a child process: start it before the worker threads below.
+  std::unique_ptr<ime::PinyinEngine> pinyin;
+  if (auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary()); engine.ok()) {
+    pinyin = engine.release_value();
+  } else {
+    log::warning("main", "pinyin input: " + engine.error().message);
+  }
   std::optional<face::FaceGate> face_gate;
   if (auto gate = face::FaceGate::create(); gate.ok()) face_gate.emplace(gate.release_value());
   else log::warning("main", "face gate: " + gate.error().message);
@@ -331,6 +339,7 @@ int main(int argc, char** argv) {
                                               config.bold_font.empty() ? ui::default_bold_font() : config.bold_font);
   if (!receipt_atlas.ok()) log::warning("main", "receipt fonts: " + receipt_atlas.error().message);
   Services services;
+  services.pinyin = pinyin.get();
   services.face_gate = face_gate ? &*face_gate : nullptr;
   services.ocr = ocr_service.get();
   services.receipt_atlas = receipt_atlas.ok() ? receipt_atlas.value().get() : nullptr;

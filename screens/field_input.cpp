@@ -1,76 +1,78 @@
 #include "screens/field_input.h"
 
-#include "kiosk/core/secure_memory.h"
+#include "kiosk/ime/composer.h"
+#include "kiosk/ime/text_keyboard.h"
 #include "kiosk/core/text.h"
 
 namespace screens {
 
 using namespace kiosk;
 
-struct FieldInput::Ime {};
-
 FieldInput::FieldInput() = default;
 FieldInput::~FieldInput() = default;
 
-void FieldInput::attach(std::string* target, const catalog::FormField& field, std::function<void()> on_change) {
-  target_ = target;
+void FieldInput::attach(AppContext& app, std::string* target, const catalog::FormField& field,
+                        std::function<void()> on_change) {
+  detach();
+  composer_ = std::make_unique<ime::Composer>(app.services().pinyin, target);
   on_change_ = std::move(on_change);
-  max_length_ = field.max_length > 0 ? field.max_length : 200;
+  std::size_t max_length = field.max_length > 0 ? static_cast<std::size_t>(field.max_length) : 100;
+  ime::InputMode mode = ime::InputMode::pinyin;
   switch (field.type) {
-    case catalog::FieldType::id_number: max_length_ = 18; digits_only_ = true; break;
-    case catalog::FieldType::phone: max_length_ = 13; digits_only_ = true; break;
-    case catalog::FieldType::date: max_length_ = 10; digits_only_ = true; break;
-    case catalog::FieldType::number: digits_only_ = true; break;
-    case catalog::FieldType::uscc: max_length_ = 18; digits_only_ = false; break;
-    default: digits_only_ = false; break;
+    case catalog::FieldType::id_number: max_length = 18; mode = ime::InputMode::digits; break;
+    case catalog::FieldType::phone: max_length = 13; mode = ime::InputMode::digits; break;
+    case catalog::FieldType::date: max_length = 10; mode = ime::InputMode::digits; break;
+    case catalog::FieldType::number: max_length = std::min<std::size_t>(max_length, 30); mode = ime::InputMode::digits; break;
+    case catalog::FieldType::uscc: max_length = 18; mode = ime::InputMode::latin; break;
+    case catalog::FieldType::text:
+    case catalog::FieldType::enumeration: break;
   }
+  composer_->set_max_length(max_length);
+  if (!composer_->set_mode(mode)) composer_->set_mode(ime::InputMode::latin);  // no pinyin engine
 }
 
 void FieldInput::detach() {
-  target_ = nullptr;
+  if (composer_) composer_->commit_preedit();
+  composer_.reset();
   on_change_ = {};
 }
 
 void FieldInput::key(const std::string& key) {
-  if (!target_) return;
+  if (!composer_) return;
   if (key == "\b") {
-    const std::u32string characters = text::decode_utf8(*target_);
-    if (characters.empty()) return;
-    std::string shorter = text::encode_utf8(std::u32string_view(characters).substr(0, characters.size() - 1));
-    secure_clear(*target_);
-    *target_ = std::move(shorter);
+    composer_->key(key);
     return;
   }
-  if (!text::is_valid_utf8(key)) return;
-  std::size_t count = text::decode_utf8(*target_).size();
+  // Typed text may come several characters at once (a USB keyboard's IME, the script driver):
+  // the composer takes them one by one, as if each were a key.
   for (char32_t c : text::decode_utf8(key)) {
-    if (c < 0x20 || c == 0x7F) continue;  // no control characters in a form value
-    if (count >= static_cast<std::size_t>(max_length_)) break;
-    text::append_utf8(*target_, c);
-    ++count;
+    std::string one;
+    text::append_utf8(one, c);
+    composer_->key(one);
   }
 }
 
 std::unique_ptr<ui::Widget> make_field_keyboard(AppContext& app, FieldInput& input, std::function<void()> on_done) {
-  return ui::make_keyboard(app.theme(), {[&input](const std::string& key) {
-                                           input.key(key);
-                                           if (input.on_change()) input.on_change()();
-                                         },
-                                         app.tr("keyboard.space"), app.tr("keyboard.backspace"), app.tr("keyboard.hide"),
-                                         std::move(on_done)});
+  if (!input.composer()) return std::make_unique<ui::Spacer>(0);
+  ime::TextKeyboardSpec spec;
+  spec.space_label = app.tr("keyboard.space");
+  spec.backspace_label = app.tr("keyboard.backspace");
+  spec.done_label = app.tr("keyboard.done");
+  spec.pinyin_label = app.tr("keyboard.pinyin");
+  spec.latin_label = app.tr("keyboard.latin");
+  spec.digits_label = app.tr("keyboard.digits");
+  spec.previous_page_label = app.tr("keyboard.previous");
+  spec.more_label = app.tr("keyboard.more");
+  spec.on_change = input.on_change();
+  spec.on_done = std::move(on_done);
+  return ime::make_text_keyboard(app.theme(), *input.composer(), std::move(spec));
 }
 
-std::unique_ptr<ui::Widget> with_keyboard(AppContext& app, std::unique_ptr<ui::Widget> body,
+std::unique_ptr<ui::Widget> with_keyboard(AppContext&, std::unique_ptr<ui::Widget> body,
                                           std::unique_ptr<ui::Widget> keyboard) {
-  if (!app.theme().display().portrait()) {
-    auto row = std::make_unique<ui::Row>(0);
-    row->add(std::move(body), 1);
-    auto right = std::make_unique<ui::FlexColumn>();
-    right->add(std::make_unique<ui::Spacer>(0), 1);
-    right->add(std::move(keyboard));
-    row->add(std::move(right), 1);
-    return row;
-  }
+  // The keyboard takes the panel's whole width in landscape too: at half width its keys would be
+  // smaller than the elderly theme's touch target. The body above it is short (the field being
+  // edited), so the height is there.
   auto layout = std::make_unique<ui::FlexColumn>();
   layout->add(std::move(body), 1);
   layout->add(std::move(keyboard));

@@ -1,14 +1,19 @@
 #pragma once
-// Typing into one form field: what the on-screen keyboard and typed text (the script driver, a
-// USB keyboard) do to the field's value, and the keyboard shown under the form. The keyboard
-// follows the field's type: digits for ID numbers, phones, dates and numbers; letters and pinyin
-// for names and addresses.
+// Typing into one form field: the field's Composer (kiosk/ime: pinyin, Latin or digits by the
+// field's type), fed by the on-screen keyboard's keys and by typed text (the script driver, a USB
+// keyboard), and the keyboard shown under the form. Digits for ID numbers, phones, dates and
+// numbers; Latin for credit codes; pinyin for names and addresses when the terminal has the
+// engine (Latin otherwise).
 
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "kiosk/app/screen.h"
+
+namespace kiosk::ime {
+class Composer;
+}
 
 namespace screens {
 
@@ -21,32 +26,26 @@ class FieldInput {
 
   // Edits `target` (the form value) by the rules of `field` until detach(); `on_change` runs after
   // each edit made through the keyboard's own keys.
-  void attach(std::string* target, const kiosk::catalog::FormField& field, std::function<void()> on_change);
+  void attach(kiosk::AppContext& app, std::string* target, const kiosk::catalog::FormField& field,
+              std::function<void()> on_change);
+  // Commits any pinyin being composed, then lets go of the value.
   void detach();
-  bool attached() const { return target_ != nullptr; }
+  bool attached() const { return composer_ != nullptr; }
   // A typed key: text, or "\b" for backspace.
   void key(const std::string& key);
 
-  std::string* target() const { return target_; }
-  int max_length() const { return max_length_; }
-  bool digits_only() const { return digits_only_; }
+  kiosk::ime::Composer* composer() const { return composer_.get(); }
   const std::function<void()>& on_change() const { return on_change_; }
 
-  struct Ime;  // the pinyin composer, when the terminal has the engine
-  Ime* ime() const { return ime_.get(); }
-
  private:
-  std::string* target_ = nullptr;
-  int max_length_ = 0;
-  bool digits_only_ = false;
+  std::unique_ptr<kiosk::ime::Composer> composer_;
   std::function<void()> on_change_;
-  std::unique_ptr<Ime> ime_;
 };
 
 // The keyboard for the attached field; `on_done` hides it.
 std::unique_ptr<kiosk::ui::Widget> make_field_keyboard(kiosk::AppContext& app, FieldInput& input,
                                                        std::function<void()> on_done);
-// The body above the keyboard in portrait, beside it in landscape (as the search screen does).
+// The body (short: the field being edited) above the keyboard, which takes the full width.
 std::unique_ptr<kiosk::ui::Widget> with_keyboard(kiosk::AppContext& app, std::unique_ptr<kiosk::ui::Widget> body,
                                                  std::unique_ptr<kiosk::ui::Widget> keyboard);
 

@@ -105,14 +105,14 @@ class FormScreen final : public Screen {
   std::unique_ptr<ui::Widget> build_editor(AppContext& app, const catalog::FormField& field, std::string& value) {
     const ui::Palette& palette = app.theme().palette();
     auto page = make_page(app);
-    add_step_header(app, *page, JourneyStep::form);
+    // Landscape leaves little height above a full-width keyboard: the field and its check come
+    // first, the step and the hint only where there is room.
+    const bool roomy = app.theme().display().portrait();
+    if (roomy) add_step_header(app, *page, JourneyStep::form);
     page->add(std::make_unique<ui::Label>(field.label, ui::TextRole::heading));
     auto* input = page->add(std::make_unique<ui::TextField>(&value, field.hint, [] {}));
     input->set_id("field-" + field.name);
     input->set_focused(true);
-    if (!field.hint.empty()) {
-      page->add(std::make_unique<ui::Label>(field.hint, ui::TextRole::caption, palette.text_secondary));
-    }
     const catalog::FieldCheck check = catalog::validate_field(field, value);
     if (!check.ok() && !value.empty()) {
       auto* message = page->add(std::make_unique<ui::Label>(
@@ -122,6 +122,9 @@ class FormScreen final : public Screen {
     } else if (!value.empty()) {
       auto* fine = page->add(std::make_unique<ui::Label>(app.tr("form.looks_right"), ui::TextRole::body, palette.primary));
       fine->set_id("ok-" + field.name);
+    }
+    if (roomy && !field.hint.empty()) {
+      page->add(std::make_unique<ui::Label>(field.hint, ui::TextRole::caption, palette.text_secondary));
     }
     return with_keyboard(app, scrolling(std::move(page), &editor_scroll_),
                          make_field_keyboard(app, input_, [this, &app] { close_keyboard(app); }));
@@ -137,7 +140,7 @@ class FormScreen final : public Screen {
     // A field the citizen edits is theirs now: no longer an OCR value to confirm.
     applying.application->to_confirm.erase(name);
     applying.application->from_ocr.erase(name);
-    input_.attach(&applying.application->form[name], *field, [this, &app] { app.rebuild(); });
+    input_.attach(app, &applying.application->form[name], *field, [&app] { app.rebuild(); });
     app.rebuild();
   }
 

@@ -182,7 +182,7 @@ class ReviewScreen final : public Screen {
         spec.type = type;
         spec.max_length = type == catalog::FieldType::text ? 80 : 0;
         focused_ = name;
-        input_.attach(value, spec, [&app] { app.rebuild(); });
+        input_.attach(app, value, spec, [&app] { app.rebuild(); });
         app.rebuild();
       }));
       input->set_id("address-" + name);

@@ -1,5 +1,7 @@
 #include "screens/common.h"
 
+#include "kiosk/core/text.h"
+
 namespace screens {
 
 using namespace kiosk;
@@ -25,6 +27,15 @@ void add_field(AppContext& app, ui::Column& card, const std::string& label, cons
   if (value.empty()) return;
   card.add(std::make_unique<ui::Label>(label, ui::TextRole::caption, app.theme().palette().text_secondary));
   card.add(std::make_unique<ui::Label>(value, ui::TextRole::body));
+}
+
+std::string masked_name(const std::string& name) {
+  const std::u32string characters = text::decode_utf8(name);
+  if (characters.empty()) return {};
+  std::string masked;
+  text::append_utf8(masked, characters.front());
+  for (std::size_t i = 1; i < characters.size(); ++i) masked += "*";
+  return masked;
 }
 
 int tiles_per_row(const AppContext& app) { return app.theme().display().portrait() ? 2 : 4; }

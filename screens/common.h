@@ -22,6 +22,9 @@ std::unique_ptr<kiosk::ui::Column> make_card(kiosk::AppContext& app, const std::
 // "label: value" as a caption-coloured label above the value.
 void add_field(kiosk::AppContext& app, kiosk::ui::Column& card, const std::string& label, const std::string& value);
 
+// "张三" → "张*": shows that the card was read without displaying the name in a hall.
+std::string masked_name(const std::string& name);
+
 // Tiles per row on the home screen: two on a portrait panel, four in landscape.
 int tiles_per_row(const kiosk::AppContext& app);
 

@@ -1,6 +1,5 @@
 // Home: search, then the service categories as large tiles. Every category shows how many of its
 // items can be done at this terminal, so a citizen knows before walking through lists.
-#include "kiosk/core/text.h"
 #include "screens/common.h"
 #include "screens/screens.h"
 
@@ -8,16 +7,6 @@ namespace screens {
 namespace {
 
 using namespace kiosk;
-
-// "张三" → "张*": the greeting shows that the card was read without displaying the name in a hall.
-std::string masked_name(const std::string& name) {
-  const auto characters = text::decode_utf8(name);
-  if (characters.empty()) return {};
-  std::string masked;
-  text::append_utf8(masked, characters.front());
-  for (std::size_t i = 1; i < characters.size(); ++i) masked += "*";
-  return masked;
-}
 
 class HomeScreen final : public Screen {
  public:
@@ -72,6 +61,17 @@ class HomeScreen final : public Screen {
     if (row) {
       while (in_row++ < columns) row->add(std::make_unique<ui::Spacer>(0));  // keep tile widths equal
       page->add(std::move(row));
+    }
+    // 一件事一次办: several items a life event needs, found together.
+    if (!catalog->packages.empty()) {
+      page->add(std::make_unique<ui::Label>(app.tr("home.packages"), ui::TextRole::heading));
+      for (const catalog::Package& package : catalog->packages) {
+        const std::string id = package.id;
+        auto* entry = page->add(std::make_unique<ui::Button>(
+            package.name, ui::ButtonKind::row, [&app, id] { app.push(make_package_screen(id)); },
+            app.strings().format("home.package_detail", {std::to_string(package.items.size())})));
+        entry->set_id("package-" + package.id);
+      }
     }
     return scrolling(std::move(page), &scroll_);
   }

@@ -75,15 +75,6 @@ std::string today_yyyymmdd() {
   return text;
 }
 
-std::string masked_name(const std::string& name) {
-  const std::u32string characters = text::decode_utf8(name);
-  if (characters.empty()) return {};
-  std::string masked;
-  text::append_utf8(masked, characters.front());
-  for (std::size_t i = 1; i < characters.size(); ++i) masked += "*";
-  return masked;
-}
-
 Applying current_application(AppContext& app) {
   Applying applying;
   Session& session = app.session();

@@ -44,9 +44,6 @@ void wipe_canvas(kiosk::ui::Canvas& canvas);
 // Today as YYYYMMDD in the terminal's zone (for the card's validity).
 std::string today_yyyymmdd();
 
-// The citizen's name with all but the first character hidden ("张*"), for screens others may see.
-std::string masked_name(const std::string& name);
-
 // The application being filled in and its item, or nulls when the session has none (the session
 // ended under a screen, or the catalog changed): the screen then shows nothing personal.
 struct Applying {

@@ -14,6 +14,8 @@ std::unique_ptr<kiosk::Screen> make_home_screen();
 std::unique_ptr<kiosk::Screen> make_category_screen(std::string category_id);
 std::unique_ptr<kiosk::Screen> make_search_screen();
 std::unique_ptr<kiosk::Screen> make_guide_screen(std::string item_code);
+// 一件事一次办: a package's description and its items, each opening its guide.
+std::unique_ptr<kiosk::Screen> make_package_screen(std::string package_id);
 
 // Journey 1 (docs/journey.md): identify, then materials, form, 告知承诺书, review, submitted. The
 // application lives in the session (start_applying in journey.h begins one).

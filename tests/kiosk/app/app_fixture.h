@@ -12,7 +12,7 @@ class AppTest : public testing::Test {
  protected:
   explicit AppTest(hal::Devices devices = {}) : devices_(std::move(devices)) {}
 
-  void start(Config config = {}) {
+  void start(Config config = {}, Services services = {}) {
     const std::filesystem::path assets = KIOSK_TEST_ASSETS;
     config.assets_dir = assets;
     config.catalog_file = assets / "catalog/items.json";
@@ -21,7 +21,8 @@ class AppTest : public testing::Test {
     auto atlas = ui::GlyphAtlas::create(ui::default_regular_font(), ui::default_bold_font());
     ASSERT_TRUE(atlas.ok()) << atlas.error().message;
     app_ = std::make_unique<App>(
-        App::Dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_});
+        App::Dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_, nullptr,
+                          services});
     app_->start();
     runner_ = std::make_unique<driver::ScriptRunner>(*app_, clock_, devices_, driver::RunOptions{{}, {}, false, assets, {}});
   }

@@ -5,6 +5,7 @@
 // The face is personal data of the most sensitive kind: frames live only in this screen's jobs and
 // its preview; the picture sent to the platform is wiped when the answer comes, and the preview
 // when the screen goes. Nothing about a face is logged.
+#include <algorithm>
 #include <atomic>
 
 #include "kiosk/apply/application.h"
@@ -31,6 +32,7 @@ constexpr int kRounds = 8;
 // limit may be lower).
 constexpr int kAttempts = 3;
 constexpr auto kCaptureTimeout = std::chrono::milliseconds(2000);
+constexpr Milliseconds kRoundPause = 500;
 constexpr Milliseconds kVerifyTimeout = 15000;
 
 struct RoundResult {
@@ -53,6 +55,16 @@ class IdentifyScreen final : public Screen {
   }
 
   std::string name() const override { return "identify"; }
+
+  std::optional<Milliseconds> wake_at() const override {
+    if (step_ != Step::capture || !next_round_at_) return std::nullopt;
+    return *next_round_at_;
+  }
+  void on_time(AppContext& app) override {
+    if (step_ != Step::capture || !next_round_at_ || app.now() < *next_round_at_) return;
+    next_round_at_.reset();
+    capture_round(app);
+  }
   std::string title(AppContext& app) const override { return app.tr("identify.title"); }
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
@@ -139,7 +151,8 @@ class IdentifyScreen final : public Screen {
       const face::FaceBox& box = last_verdict_.face;
       if (box.width > 0 && frame_width_ > 0) {
         const double scale = static_cast<double>(preview_->width()) / frame_width_;
-        overlays.push_back({ui::Rect{static_cast<int>(box.x * scale), static_cast<int>(box.y * scale),
+        // The preview is mirrored: so is the box.
+        overlays.push_back({ui::Rect{static_cast<int>((frame_width_ - box.x - box.width) * scale), static_cast<int>(box.y * scale),
                                      static_cast<int>(box.width * scale), static_cast<int>(box.height * scale)},
                             last_verdict_.ok ? ui::ImageOverlay::good : ui::ImageOverlay::attention});
       }
@@ -171,6 +184,7 @@ class IdentifyScreen final : public Screen {
     }
     step_ = Step::capture;
     round_ = 0;
+    next_round_at_.reset();
     app.rebuild();
     capture_round(app);
   }
@@ -199,16 +213,27 @@ class IdentifyScreen final : public Screen {
             result->camera_failed = true;
             return;
           }
+          const int camera_width = frames.front().width;
+          // The preview is of the frame the verdict is about; best_of wipes every frame it does
+          // not return, so the small copies are made first (cheap: nearest neighbour).
+          std::vector<std::shared_ptr<ui::Canvas>> previews;
+          for (const hal::Image& frame : frames) previews.push_back(preview_canvas(frame, preview_width, /*mirror=*/true));
           auto best = gate->best_of(frames);
           if (!best.ok()) {
             for (auto& frame : frames) frame.wipe();
+            for (auto& preview : previews) {
+              if (preview) wipe_canvas(*preview);
+            }
             result->verdict = {};
             return;
           }
           result->verdict = best.value().verdict;
-          hal::Image& shown = best.value().frame.empty() ? frames[best.value().index] : best.value().frame;
-          result->frame_width = shown.width;
-          result->preview = preview_canvas(shown, preview_width);
+          const std::size_t shown = std::min(best.value().index, previews.size() - 1);
+          result->frame_width = camera_width;
+          result->preview = previews[shown];
+          for (std::size_t i = 0; i < previews.size(); ++i) {
+            if (i != shown && previews[i]) wipe_canvas(*previews[i]);
+          }
           if (best.value().verdict.ok) {
             auto jpeg = face::encode_jpeg(best.value().frame, 90);
             if (jpeg.ok()) result->jpeg = jpeg.release_value();
@@ -237,7 +262,8 @@ class IdentifyScreen final : public Screen {
           } else if (round_ >= kRounds) {
             fail(Failure::no_face, face::to_string(result->verdict.reason));
           } else {
-            capture_round(app);
+            // A pause before the next burst: time to read the advice and move.
+            next_round_at_ = app.now() + kRoundPause;
           }
           app.rebuild();
         });
@@ -392,6 +418,7 @@ class IdentifyScreen final : public Screen {
   Failure failure_ = Failure::reader_fault;
   std::string detail_;
   int round_ = 0;
+  std::optional<Milliseconds> next_round_at_;
   int attempts_ = 0;
   face::FaceVerdict last_verdict_;
   int frame_width_ = 0;

@@ -45,7 +45,7 @@ void add_step_header(AppContext& app, ui::Column& page, JourneyStep step) {
   page.add(std::move(label));
 }
 
-std::shared_ptr<ui::Canvas> preview_canvas(const hal::Image& image, int max_width) {
+std::shared_ptr<ui::Canvas> preview_canvas(const hal::Image& image, int max_width, bool mirror) {
   if (!image.valid()) return nullptr;
   const int width = std::min(image.width, std::max(1, max_width));
   const int height = std::max(1, image.height * width / image.width);
@@ -55,7 +55,7 @@ std::shared_ptr<ui::Canvas> preview_canvas(const hal::Image& image, int max_widt
   for (int y = 0; y < height; ++y) {
     const int sy = y * image.height / height;
     for (int x = 0; x < width; ++x) {
-      const int sx = x * image.width / width;
+      const int sx = (mirror ? width - 1 - x : x) * image.width / width;
       const std::uint8_t* p = &image.pixels[(static_cast<std::size_t>(sy) * image.width + sx) * channels];
       const std::uint32_t r = p[0], g = channels == 3 ? p[1] : p[0], b = channels == 3 ? p[2] : p[0];
       out[static_cast<std::size_t>(y) * width + x] = 0xFF000000u | (r << 16) | (g << 8) | b;

@@ -37,8 +37,9 @@ enum class JourneyStep { identify = 1, materials, form, review, submit };
 void add_step_header(kiosk::AppContext& app, kiosk::ui::Column& page, JourneyStep step);
 
 // A frame for the screen, scaled down to at most `max_width` pixels wide (nearest neighbour is
-// enough for a preview). The canvas is personal data: clear it with wipe_canvas when done.
-std::shared_ptr<kiosk::ui::Canvas> preview_canvas(const kiosk::hal::Image& image, int max_width);
+// enough for a preview); `mirror` flips it like a mirror, so a citizen moving left sees the
+// picture move left. The canvas is personal data: clear it with wipe_canvas when done.
+std::shared_ptr<kiosk::ui::Canvas> preview_canvas(const kiosk::hal::Image& image, int max_width, bool mirror = false);
 void wipe_canvas(kiosk::ui::Canvas& canvas);
 
 // Today as YYYYMMDD in the terminal's zone (for the card's validity).

@@ -7,6 +7,7 @@
 #include "devices/sim/sim_card_reader.h"
 #include "devices/sim/sim_printers.h"
 #include "kiosk/driver/script.h"
+#include "kiosk/face/face_image.h"
 #include "kiosk/ocr/sample_documents.h"
 #include "kiosk/receipt/raster_image.h"
 #include "kiosk/ui/png.h"
@@ -139,7 +140,11 @@ Status ScriptRunner::camera_frames(const Command& command) {
   } else if (what != "none") {
     const std::filesystem::path path = what.rfind("file=", 0) == 0 ? options_.script_dir / what.substr(5)
                                                                     : options_.assets_dir / "images" / what;
-    auto image = load_pnm(path);
+    const std::string extension = path.extension().string();
+    // PNM as the simulators read it; JPEG and PNG (the face gate's test pictures) decoded as the
+    // gate decodes files.
+    auto image = extension == ".jpg" || extension == ".jpeg" || extension == ".png" ? face::load_image(path)
+                                                                                     : load_pnm(path);
     if (!image.ok()) return Error::make(image.error().kind, command.verb + ": " + image.error().message);
     frames.push_back(image.release_value());
   }

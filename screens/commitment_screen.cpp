@@ -26,11 +26,8 @@ class CommitmentScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     Applying applying = current_application(app);
+    if (!applying) return no_application_page(app, &scroll_);
     auto page = make_page(app);
-    if (!applying) {
-      page->add(std::make_unique<ui::Label>(app.tr("journey.no_application"), ui::TextRole::body));
-      return scrolling(std::move(page), &scroll_);
-    }
     const ui::Palette& palette = app.theme().palette();
     add_step_header(app, *page, JourneyStep::form);
     page->add(std::make_unique<ui::Label>(applying.item->name, ui::TextRole::title));

@@ -84,6 +84,23 @@ Applying current_application(AppContext& app) {
   return applying;
 }
 
+std::unique_ptr<ui::Widget> no_application_page(AppContext& app, ui::ScrollState* scroll) {
+  auto page = make_page(app);
+  page->add(std::make_unique<ui::Label>(app.tr("journey.no_application"), ui::TextRole::body));
+  return scrolling(std::move(page), scroll);
+}
+
+std::string material_state(AppContext& app, const apply::MaterialChoice& choice) {
+  switch (choice.source) {
+    case apply::MaterialSource::none: return app.tr("materials.state.none");
+    case apply::MaterialSource::capture:
+      return app.strings().format("materials.state.captured", {std::to_string(choice.pages.size())});
+    case apply::MaterialSource::licence: return app.strings().format("materials.state.licence", {choice.licence_name});
+    case apply::MaterialSource::commitment: return app.tr("materials.state.commitment");
+  }
+  return {};
+}
+
 namespace {
 
 void begin_application(AppContext& app, const std::string& item_code) {

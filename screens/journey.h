@@ -14,6 +14,7 @@
 
 namespace kiosk::apply {
 struct Application;
+struct MaterialChoice;
 }
 
 namespace screens {
@@ -53,6 +54,10 @@ struct Applying {
   explicit operator bool() const { return application && item; }
 };
 Applying current_application(kiosk::AppContext& app);
+// What a journey screen shows when the session has no application (it ended under the screen).
+std::unique_ptr<kiosk::ui::Widget> no_application_page(kiosk::AppContext& app, kiosk::ui::ScrollState* scroll);
+// How a material is provided, in words ("已拍照 2 页", "使用电子证照：营业执照" …).
+std::string material_state(kiosk::AppContext& app, const kiosk::apply::MaterialChoice& choice);
 
 // Starts an application for `item_code`: through identification when the session has no verified
 // citizen yet, then the materials screen (or the form, for an item without materials).

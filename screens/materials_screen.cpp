@@ -51,11 +51,8 @@ class MaterialsScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     Applying applying = current_application(app);
+    if (!applying) return no_application_page(app, &scroll_);
     auto page = make_page(app);
-    if (!applying) {
-      page->add(std::make_unique<ui::Label>(app.tr("journey.no_application"), ui::TextRole::body));
-      return scrolling(std::move(page), &scroll_);
-    }
     if (picker_for_) return build_picker(app, applying);
     const ui::Palette& palette = app.theme().palette();
     add_step_header(app, *page, JourneyStep::materials);
@@ -85,17 +82,7 @@ class MaterialsScreen final : public Screen {
     if (!material.note.empty()) detail += " · " + material.note;
     card->add(std::make_unique<ui::Label>(detail, ui::TextRole::caption, palette.text_secondary));
 
-    std::string state;
-    switch (choice.source) {
-      case apply::MaterialSource::none: state = app.tr("materials.state.none"); break;
-      case apply::MaterialSource::capture:
-        state = app.strings().format("materials.state.captured", {std::to_string(choice.pages.size())});
-        break;
-      case apply::MaterialSource::licence:
-        state = app.strings().format("materials.state.licence", {choice.licence_name});
-        break;
-      case apply::MaterialSource::commitment: state = app.tr("materials.state.commitment"); break;
-    }
+    const std::string state = material_state(app, choice);
     auto* state_label = card->add(std::make_unique<ui::Label>(
         state, ui::TextRole::body, choice.source == apply::MaterialSource::none ? palette.text_secondary : palette.primary));
     state_label->set_id("material-state-" + std::to_string(index));

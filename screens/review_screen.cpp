@@ -43,11 +43,8 @@ class ReviewScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     Applying applying = current_application(app);
+    if (!applying) return no_application_page(app, &scroll_);
     auto page = make_page(app);
-    if (!applying) {
-      page->add(std::make_unique<ui::Label>(app.tr("journey.no_application"), ui::TextRole::body));
-      return scrolling(std::move(page), &scroll_);
-    }
     if (submitting_) {
       add_step_header(app, *page, JourneyStep::submit);
       page->add(std::make_unique<ui::Label>(app.tr("review.saving"), ui::TextRole::title));
@@ -72,18 +69,7 @@ class ReviewScreen final : public Screen {
       auto materials = make_card(app, app.tr("review.materials"));
       for (std::size_t i = 0; i < item.materials.size(); ++i) {
         const apply::MaterialChoice& choice = application.materials[i];
-        std::string state;
-        switch (choice.source) {
-          case apply::MaterialSource::none: state = app.tr("materials.state.none"); break;
-          case apply::MaterialSource::capture:
-            state = app.strings().format("materials.state.captured", {std::to_string(choice.pages.size())});
-            break;
-          case apply::MaterialSource::licence:
-            state = app.strings().format("materials.state.licence", {choice.licence_name});
-            break;
-          case apply::MaterialSource::commitment: state = app.tr("materials.state.commitment"); break;
-        }
-        add_field(app, *materials, item.materials[i].name, state);
+        add_field(app, *materials, item.materials[i].name, material_state(app, choice));
       }
       add_edit(app, *materials, "materials", "edit-materials");
       page->add(std::move(materials));

@@ -324,6 +324,9 @@ void App::close_dialog() {
 
 void App::rebuild() {
   needs_build_ = true;
+  // A press in progress survives the rebuild (a catalog or a status arriving between a finger's
+  // down and up must not swallow the tap): it is pressed again on the new tree at the same place.
+  if (auto point = router_.press_point()) replay_press_ = point;
   router_.reset();
 }
 
@@ -382,6 +385,7 @@ void App::pointer_move(ui::Point point) {
 }
 
 void App::pointer_up(ui::Point point) {
+  layout();  // a press replayed on a rebuilt tree is routed first
   if (!router_.active()) return;
   user_activity();
   ui::Widget* tapped = router_.up(input_root(), screen_rect(), point, now());
@@ -602,6 +606,17 @@ void App::build_tree() {
 void App::layout() {
   if (stack_.empty()) return;
   if (needs_build_) build_tree();
+  if (replay_press_ && !needs_build_) {
+    if (needs_layout_) {
+      auto context = ui_context();
+      root_->arrange(context, screen_rect());
+      if (dialog_) dialog_->arrange(context, screen_rect());
+      needs_layout_ = false;
+      needs_redraw_ = true;
+    }
+    router_.down(input_root(), screen_rect(), *replay_press_, now());
+    replay_press_.reset();
+  }
   if (needs_layout_) {
     auto context = ui_context();
     root_->arrange(context, screen_rect());

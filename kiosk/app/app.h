@@ -159,6 +159,7 @@ class App final : public AppContext {
   bool animating_ = false;
   Milliseconds last_frame_ = 0;
   ui::PointerRouter router_;
+  std::optional<ui::Point> replay_press_;  // a press to route again on the next tree
 
   Milliseconds last_input_ = 0;
   std::optional<Milliseconds> warning_deadline_;

@@ -56,6 +56,12 @@ class PointerRouter {
   // one when a PointerCapture had the finger.
   Widget* up(Widget& root, Rect screen, Point point, Milliseconds now);
   bool active() const { return pressed_ != nullptr || scroll_ != nullptr || capture_ != nullptr; }
+  // Where a finger went down that has not moved beyond the slop yet (a press that may still
+  // become a tap), or nullopt.
+  std::optional<Point> press_point() const {
+    if (!active() || dragging_ || capture_ != nullptr) return std::nullopt;
+    return down_point_;
+  }
 
  private:
   struct Sample {

@@ -122,3 +122,31 @@ TEST_F(JourneyTest, PendingWorkHoldsTheDriverUntilItsAnswerIsHandled) {
 
 }  // namespace
 }  // namespace kiosk
+
+namespace kiosk {
+namespace {
+
+TEST_F(AppTest, ATapSurvivesARebuildBetweenDownAndUp) {
+  start();
+  ASSERT_TRUE(run("expect-screen attract"));
+  const ui::Point point{540, 700};
+  app_->pointer_down(point);
+  app_->rebuild();  // a catalog or a platform status arriving under the finger
+  app_->tick();
+  app_->pointer_up(point);
+  ASSERT_TRUE(run("expect-screen home"));
+}
+
+TEST_F(AppTest, ADragIsNotReplayedAsATap) {
+  start();
+  ASSERT_TRUE(run("tap id=start\nexpect-screen home"));
+  app_->pointer_down({540, 1200});
+  app_->pointer_move({540, 1100});
+  app_->pointer_move({540, 900});
+  app_->rebuild();
+  app_->pointer_up({540, 900});
+  ASSERT_TRUE(run("expect-screen home"));
+}
+
+}  // namespace
+}  // namespace kiosk

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <ctime>
 
@@ -145,7 +146,7 @@ void report_first_frame() {
 
 // The window loop: sleeps in SDL_WaitEventTimeout until input, a posted event or the app's next
 // timer, so an idle kiosk uses no CPU; draws only frames the app says changed.
-int run_window(App& app, const Options& options, const Config& config) {
+int run_window(App& app, const Options& options, const Config& config, const std::function<void()>& after_first_frame) {
   SDL_DisplayMode mode{};
   int width = app.canvas().width(), height = app.canvas().height();
   Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
@@ -218,6 +219,7 @@ int run_window(App& app, const Options& options, const Config& config) {
       }
       if (!announced) {
         announced = true;
+        after_first_frame();
         if (auto sent = systemd.ready(); !sent) log::warning("main", sent.error().message);
       }
     }
@@ -324,25 +326,33 @@ int main(int argc, char** argv) {
   // The journeys' services: the face gate (OpenCV cascade), OCR (Tesseract, loaded on its own
   // worker) and a second set of fonts for receipts rendered off the UI thread. A missing part
   // disables what needs it (the screens say so); it does not stop the kiosk.
-  // The pinyin decoder runs in a child process: start it before the worker threads below.
-  std::unique_ptr<ime::PinyinEngine> pinyin;
-  if (auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary()); engine.ok()) {
-    pinyin = engine.release_value();
-  } else {
-    log::warning("main", "pinyin input: " + engine.error().message);
-  }
-  std::optional<face::FaceGate> face_gate;
-  if (auto gate = face::FaceGate::create(); gate.ok()) face_gate.emplace(gate.release_value());
-  else log::warning("main", "face gate: " + gate.error().message);
+  // The journeys' services, each built on first use (Lazy): the face gate (OpenCV's cascade),
+  // OCR (Tesseract, on its own worker, on the first reading), pinyin (a decoder process) and a
+  // second set of fonts for receipts rendered off the UI thread. A part that cannot be built
+  // disables what needs it (the screens say so); it does not stop the kiosk.
+  Lazy<face::FaceGate> face_gate([] {
+    auto gate = face::FaceGate::create();
+    if (!gate.ok()) log::warning("main", "face gate: " + gate.error().message);
+    return gate.ok() ? std::make_unique<face::FaceGate>(gate.release_value()) : nullptr;
+  });
+  Lazy<ime::PinyinEngine> pinyin([] {
+    auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary());
+    if (!engine.ok()) log::warning("main", "pinyin input: " + engine.error().message);
+    return engine.ok() ? engine.release_value() : nullptr;
+  });
+  const auto regular_font = config.regular_font.empty() ? ui::default_regular_font() : config.regular_font;
+  const auto bold_font = config.bold_font.empty() ? ui::default_bold_font() : config.bold_font;
+  Lazy<ui::GlyphAtlas> receipt_atlas([regular_font, bold_font] {
+    auto fonts = ui::GlyphAtlas::create(regular_font, bold_font);
+    if (!fonts.ok()) log::warning("main", "receipt fonts: " + fonts.error().message);
+    return fonts.ok() ? fonts.release_value() : nullptr;
+  });
   auto ocr_service = std::make_unique<ocr::OcrService>(ocr::OcrEngineOptions{}, /*load_at_start=*/false);
-  auto receipt_atlas = ui::GlyphAtlas::create(config.regular_font.empty() ? ui::default_regular_font() : config.regular_font,
-                                              config.bold_font.empty() ? ui::default_bold_font() : config.bold_font);
-  if (!receipt_atlas.ok()) log::warning("main", "receipt fonts: " + receipt_atlas.error().message);
   Services services;
-  services.pinyin = pinyin.get();
-  services.face_gate = face_gate ? &*face_gate : nullptr;
+  services.face_gate = &face_gate;
   services.ocr = ocr_service.get();
-  services.receipt_atlas = receipt_atlas.ok() ? receipt_atlas.value().get() : nullptr;
+  services.pinyin = &pinyin;
+  services.receipt_atlas = &receipt_atlas;
 
   SteadyClock steady_clock;
   VirtualClock virtual_clock;
@@ -352,10 +362,22 @@ int main(int argc, char** argv) {
                             &screen_factory, channel.get(), services});
   if (options.landscape) app.set_orientation(true);
   app.start();
+  // The slow services are built on the worker once the citizen can see the screen (the face gate
+  // must live on that thread anyway), so the first frame does not wait for them.
+  auto warm_up = [&] {
+    app.run_in_background(
+        [&] {
+          (void)face_gate.get();
+          (void)receipt_atlas.get();
+          (void)pinyin.get();
+        },
+        [] {});
+  };
   if (channel) channel->start();
 
   int exit_code = 0;
   if (options.headless) {
+    warm_up();
     auto text = read_file(options.script);
     if (!text.ok()) {
       std::fprintf(stderr, "kiosk: %s\n", text.error().message.c_str());
@@ -390,7 +412,7 @@ int main(int argc, char** argv) {
       }
     }
   } else {
-    exit_code = run_window(app, options, config);
+    exit_code = run_window(app, options, config, warm_up);
   }
   // OCR answers go to the app: stop the service (waiting for a reading in progress) first.
   ocr_service.reset();

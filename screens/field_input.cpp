@@ -14,7 +14,9 @@ FieldInput::~FieldInput() = default;
 void FieldInput::attach(AppContext& app, std::string* target, const catalog::FormField& field,
                         std::function<void()> on_change) {
   detach();
-  composer_ = std::make_unique<ime::Composer>(app.services().pinyin, target);
+  // Warmed after the first frame (main), so this does not wait on the UI thread in practice.
+  ime::PinyinEngine* engine = app.services().pinyin ? app.services().pinyin->get() : nullptr;
+  composer_ = std::make_unique<ime::Composer>(engine, target);
   on_change_ = std::move(on_change);
   std::size_t max_length = field.max_length > 0 ? static_cast<std::size_t>(field.max_length) : 100;
   ime::InputMode mode = ime::InputMode::pinyin;

@@ -176,7 +176,7 @@ class IdentifyScreen final : public Screen {
 
   void start_capture(AppContext& app) {
     hal::FaceCamera* camera = app.devices().face_camera.get();
-    face::FaceGate* gate = app.services().face_gate;
+    Lazy<face::FaceGate>* gate = app.services().face_gate;
     if (!camera || !gate) {
       fail(Failure::camera_fault, camera ? "no_face_gate" : "no_camera");
       app.rebuild();
@@ -192,13 +192,19 @@ class IdentifyScreen final : public Screen {
   // One burst on the worker: capture, judge, keep the best frame (encoded) and a small preview.
   void capture_round(AppContext& app) {
     hal::FaceCamera* camera = app.devices().face_camera.get();
-    face::FaceGate* gate = app.services().face_gate;
+    Lazy<face::FaceGate>* lazy_gate = app.services().face_gate;
     const int preview_width = app.theme().display().width / 2;
     auto result = std::make_shared<RoundResult>();
     std::weak_ptr<int> alive = alive_;
     CancelToken cancel = cancel_;
     app.run_in_background(
-        [camera, gate, preview_width, result, cancel] {
+        [camera, lazy_gate, preview_width, result, cancel] {
+          face::FaceGate* gate = lazy_gate->get();  // on the worker: its one thread
+          if (!gate) {
+            result->camera_failed = true;
+            result->camera_error = "no_face_gate";
+            return;
+          }
           std::vector<hal::Image> frames;
           for (int i = 0; i < kBurst && !cancel.cancelled(); ++i) {
             auto frame = camera->capture(cancel, kCaptureTimeout);

@@ -166,7 +166,7 @@ class SubmittedScreen final : public Screen {
   void print(AppContext& app) {
     Applying applying = current_application(app);
     hal::ReceiptPrinter* printer = app.devices().receipt_printer.get();
-    ui::GlyphAtlas* atlas = app.services().receipt_atlas;
+    Lazy<ui::GlyphAtlas>* atlas = app.services().receipt_atlas;
     if (!applying) return;
     if (!printer || !atlas) {
       print_ = Print::failed;
@@ -202,7 +202,12 @@ class SubmittedScreen final : public Screen {
     CancelToken cancel = cancel_;
     app.run_in_background(
         [printer, atlas, slip = std::move(slip), outcome, cancel] {
-          auto rendered = receipt::render_receipt(*atlas, slip, printer->capabilities().width_dots);
+          ui::GlyphAtlas* fonts = atlas->get();
+          if (!fonts) {
+            *outcome = "layout";
+            return;
+          }
+          auto rendered = receipt::render_receipt(*fonts, slip, printer->capabilities().width_dots);
           if (!rendered.ok()) {
             *outcome = "layout";
             return;

@@ -4,7 +4,32 @@
 // types are only declared here, so the app core does not link OpenCV or Tesseract — the screens
 // that use them do.
 
+#include <functional>
+#include <memory>
+#include <mutex>
+
 namespace kiosk {
+
+// A service built the first time it is asked for, on the thread that asks, so neither start-up
+// nor memory is paid for what a terminal has not needed yet. main() warms the slow ones after
+// the first frame. get() is null when the service could not be built (the reason is logged).
+template <typename T>
+class Lazy {
+ public:
+  Lazy() = default;
+  explicit Lazy(std::function<std::unique_ptr<T>()> make) : make_(std::move(make)) {}
+  T* get() {
+    std::call_once(once_, [this] {
+      if (make_) value_ = make_();
+    });
+    return value_.get();
+  }
+
+ private:
+  std::function<std::unique_ptr<T>()> make_;
+  std::once_flag once_;
+  std::unique_ptr<T> value_;
+};
 
 namespace face {
 class FaceGate;
@@ -20,16 +45,18 @@ class PinyinEngine;
 }
 
 struct Services {
-  // Judges face frames before verification. Not thread-safe: used only by jobs on the app's one
-  // worker thread (AppContext::run_in_background). Null: the terminal cannot verify faces.
-  face::FaceGate* face_gate = nullptr;
+  // Judges face frames before verification (loads OpenCV's cascade). Not thread-safe: built and
+  // used only by jobs on the app's one worker thread (AppContext::run_in_background).
+  // Null, or get() null: the terminal cannot verify faces.
+  Lazy<face::FaceGate>* face_gate = nullptr;
   // Reads documents under the document camera (its own worker thread). Null: no OCR, the citizen
   // types every field.
   ocr::OcrService* ocr = nullptr;
-  // Pinyin to characters for the form keyboards. Null: Latin letters only.
-  ime::PinyinEngine* pinyin = nullptr;
+  // Pinyin to characters for the form keyboards (a decoder process). Null, or get() null: Latin
+  // letters only.
+  Lazy<ime::PinyinEngine>* pinyin = nullptr;
   // Fonts for receipts rendered on the app's worker (the UI's atlas belongs to the UI thread).
-  ui::GlyphAtlas* receipt_atlas = nullptr;
+  Lazy<ui::GlyphAtlas>* receipt_atlas = nullptr;
 };
 
 }  // namespace kiosk

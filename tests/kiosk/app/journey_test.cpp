@@ -27,11 +27,9 @@ class JourneyTest : public AppTest {
  protected:
   JourneyTest() : AppTest(sim_devices()) {}
   void SetUp() override {
-    auto gate = face::FaceGate::create();
-    ASSERT_TRUE(gate.ok()) << gate.error().message;
-    gate_.emplace(gate.release_value());
+    ASSERT_TRUE(face::FaceGate::create().ok());
     Services services;
-    services.face_gate = &*gate_;
+    services.face_gate = &gate_;
     start({}, services);
   }
   // To the guide of 养老保险待遇资格认证 (no materials) and into identification.
@@ -40,7 +38,10 @@ class JourneyTest : public AppTest {
                "scroll-to \"养老保险待遇资格认证\"\ntap \"养老保险待遇资格认证\"\nscroll-to id=apply\ntap id=apply\n"
                "expect-screen identify");
   }
-  std::optional<face::FaceGate> gate_;
+  Lazy<face::FaceGate> gate_{[] {
+    auto gate = face::FaceGate::create();
+    return gate.ok() ? std::make_unique<face::FaceGate>(gate.release_value()) : nullptr;
+  }};
 };
 
 TEST_F(JourneyTest, OnlyKioskItemsWithSomethingToApplyForOfferApplying) {

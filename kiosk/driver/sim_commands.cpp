@@ -7,7 +7,7 @@
 #include "devices/sim/sim_card_reader.h"
 #include "devices/sim/sim_printers.h"
 #include "kiosk/driver/script.h"
-#include "kiosk/face/face_image.h"
+#include "kiosk/ui/png.h"
 #include "kiosk/ocr/sample_documents.h"
 #include "kiosk/receipt/raster_image.h"
 #include "kiosk/ui/png.h"
@@ -54,6 +54,26 @@ Status camera_fault(hal::Device* device, const std::string& device_name, const s
   if (!set_common(faults, name, on)) return unknown_switch(device_name, name, "unplug, garbage, hardware");
   camera->set_faults(faults);
   return {};
+}
+
+// A JPEG or PNG as an rgb24 frame.
+Result<hal::Image> load_picture(const std::filesystem::path& path) {
+  auto canvas = ui::load_png(path);  // SDL_image: any format it knows
+  if (!canvas.ok()) return canvas.error();
+  hal::Image image;
+  image.width = canvas.value().width();
+  image.height = canvas.value().height();
+  image.format = hal::PixelFormat::rgb24;
+  image.pixels.reserve(static_cast<std::size_t>(image.width) * image.height * 3);
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const std::uint32_t pixel = canvas.value().pixel(x, y);
+      image.pixels.push_back(static_cast<std::uint8_t>(pixel >> 16));
+      image.pixels.push_back(static_cast<std::uint8_t>(pixel >> 8));
+      image.pixels.push_back(static_cast<std::uint8_t>(pixel));
+    }
+  }
+  return image;
 }
 
 }  // namespace
@@ -141,9 +161,8 @@ Status ScriptRunner::camera_frames(const Command& command) {
     const std::filesystem::path path = what.rfind("file=", 0) == 0 ? options_.script_dir / what.substr(5)
                                                                     : options_.assets_dir / "images" / what;
     const std::string extension = path.extension().string();
-    // PNM as the simulators read it; JPEG and PNG (the face gate's test pictures) decoded as the
-    // gate decodes files.
-    auto image = extension == ".jpg" || extension == ".jpeg" || extension == ".png" ? face::load_image(path)
+    // PNM as the simulators read it; JPEG and PNG (the face gate's test pictures) through SDL_image.
+    auto image = extension == ".jpg" || extension == ".jpeg" || extension == ".png" ? load_picture(path)
                                                                                      : load_pnm(path);
     if (!image.ok()) return Error::make(image.error().kind, command.verb + ": " + image.error().message);
     frames.push_back(image.release_value());

@@ -220,11 +220,4 @@ Result<BestFrame> FaceGate::best_of(std::span<hal::Image> frames) const {
   return best;
 }
 
-Result<FaceVerdict> FaceGate::assess_file(const std::filesystem::path& path) const {
-  hal::Image image = TRY(load_image(path));
-  auto verdict = assess(image);
-  image.wipe();
-  return verdict;
-}
-
 }  // namespace kiosk::face

@@ -107,7 +107,7 @@ class FaceGate {
   Result<BestFrame> best_of(std::span<hal::Image> frames) const;
 
   // Loads an image file (JPEG, PNG, PNM; face_image.h limits), judges it and wipes it
-  // (kioskctl device face photo.jpg).
+  // (kioskctl device face photo.jpg). Defined with the decoder: link kiosk_face_image.
   Result<FaceVerdict> assess_file(const std::filesystem::path& path) const;
 
  private:

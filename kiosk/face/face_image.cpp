@@ -1,6 +1,8 @@
 // Image file headers (JPEG, PNG, PNM) read by hand, decoding with OpenCV's imgcodecs.
 #include "kiosk/face/face_image.h"
 
+#include "kiosk/face/face_gate.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -219,26 +221,13 @@ Result<hal::Image> load_image(const std::filesystem::path& path) {
   return image;
 }
 
-Result<std::vector<std::uint8_t>> encode_jpeg(const hal::Image& image, int quality) {
-  if (!image.valid()) return Error::make(ErrorKind::invalid_argument, "jpeg: the image is not self-consistent");
-  const bool grey = image.format == hal::PixelFormat::gray8;
-  // OpenCV wants BGR; the converted copy is as personal as the image and is wiped.
-  cv::Mat source(image.height, image.width, grey ? CV_8UC1 : CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
-  cv::Mat bgr;
-  std::vector<unsigned char> bytes;
-  bool encoded = false;
-  try {
-    if (!grey) cv::cvtColor(source, bgr, cv::COLOR_RGB2BGR);
-    encoded = cv::imencode(".jpg", grey ? source : bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, std::clamp(quality, 1, 100)});
-  } catch (const std::exception&) {
-    encoded = false;
-  }
-  if (!bgr.empty()) wipe(bgr);
-  if (!encoded || bytes.empty()) {
-    secure_clear(bytes);
-    return Error::make(ErrorKind::io, "jpeg: encoding failed");
-  }
-  return std::vector<std::uint8_t>(std::move(bytes));
+// FaceGate::assess_file is defined here, beside the decoder it needs: the gate itself (and the
+// kiosk, which links the gate) then does without imgcodecs and the ~100 libraries it loads.
+Result<FaceVerdict> FaceGate::assess_file(const std::filesystem::path& path) const {
+  hal::Image image = TRY(load_image(path));
+  auto verdict = assess(image);
+  image.wipe();
+  return verdict;
 }
 
 }  // namespace kiosk::face

@@ -42,9 +42,4 @@ Result<hal::Image> decode_image(std::span<const std::uint8_t> bytes);
 // Reads (at most kMaxImageFileBytes) and decodes a file; the file's bytes are wiped after.
 Result<hal::Image> load_image(const std::filesystem::path& path);
 
-// Encodes an rgb24 or gray8 image as a baseline JPEG (the face for identity verification, a page
-// for a case) at `quality` 1–100. The bytes are personal data like the image: the caller wipes
-// them. Errors: invalid_argument for an image that is not self-consistent; io when encoding fails.
-Result<std::vector<std::uint8_t>> encode_jpeg(const hal::Image& image, int quality = 85);
-
 }  // namespace kiosk::face

@@ -12,7 +12,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/secure_memory.h"
 #include "kiosk/face/face_gate.h"
-#include "kiosk/face/face_image.h"
+#include "kiosk/face/jpeg.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/platform/messages.h"
 #include "kiosk/ui/image_view.h"

@@ -6,7 +6,7 @@
 #include "kiosk/apply/application.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/secure_memory.h"
-#include "kiosk/face/face_image.h"
+#include "kiosk/face/jpeg.h"
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/platform/messages.h"

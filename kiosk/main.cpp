@@ -17,6 +17,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/process_stats.h"
 #include "kiosk/core/sd_notify.h"
+#include "kiosk/core/secure_memory.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/face/face_gate.h"
 #include "kiosk/ime/pinyin_engine.h"
@@ -267,6 +268,7 @@ int run_window(App& app, const Options& options, const Config& config, const std
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!scrub_freed_memory()) std::fprintf(stderr, "kiosk: the allocator cannot scrub freed memory\n");
   Options options;
   if (!parse_options(argc, argv, options)) {
     usage();

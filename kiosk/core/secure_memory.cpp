@@ -1,5 +1,7 @@
 #include "kiosk/core/secure_memory.h"
 
+#include <malloc.h>
+
 #include <string.h>
 
 namespace kiosk {
@@ -17,6 +19,15 @@ void secure_clear(std::string& text) {
 void secure_clear(std::vector<unsigned char>& bytes) {
   secure_clear(bytes.data(), bytes.capacity());
   bytes.clear();
+}
+
+bool scrub_freed_memory() {
+#ifdef M_PERTURB
+  // Freed blocks are filled with this byte, new ones with its complement (never with old data).
+  return mallopt(M_PERTURB, 0x5A) == 1;
+#else
+  return false;
+#endif
 }
 
 }  // namespace kiosk

@@ -30,7 +30,6 @@ class FieldInput {
               std::function<void()> on_change);
   // Commits any pinyin being composed, then lets go of the value.
   void detach();
-  bool attached() const { return composer_ != nullptr; }
   // A typed key: text, or "\b" for backspace.
   void key(const std::string& key);
 

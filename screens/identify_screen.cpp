@@ -6,7 +6,6 @@
 // its preview; the picture sent to the platform is wiped when the answer comes, and the preview
 // when the screen goes. Nothing about a face is logged.
 #include <algorithm>
-#include <atomic>
 
 #include "kiosk/apply/application.h"
 #include "kiosk/core/log.h"
@@ -374,7 +373,6 @@ class IdentifyScreen final : public Screen {
     ui::DialogButton end{app.tr("journey.finish"), ui::ButtonKind::secondary, [&app] { app.end_session(); }};
     std::vector<std::string> elsewhere = {app.strings().format("journey.counter", {staff}), app.tr("journey.guides")};
     Outcome o;
-    o.staff_detail = detail_;
     switch (failure_) {
       case Failure::card_expired:
         o = {"outcome-card-expired", app.tr("identify.expired.title"), app.tr("identify.expired.message"),

@@ -606,23 +606,17 @@ void App::build_tree() {
 void App::layout() {
   if (stack_.empty()) return;
   if (needs_build_) build_tree();
-  if (replay_press_ && !needs_build_) {
-    if (needs_layout_) {
-      auto context = ui_context();
-      root_->arrange(context, screen_rect());
-      if (dialog_) dialog_->arrange(context, screen_rect());
-      needs_layout_ = false;
-      needs_redraw_ = true;
-    }
-    router_.down(input_root(), screen_rect(), *replay_press_, now());
-    replay_press_.reset();
-  }
   if (needs_layout_) {
     auto context = ui_context();
     root_->arrange(context, screen_rect());
     if (dialog_) dialog_->arrange(context, screen_rect());
     needs_layout_ = false;
     needs_redraw_ = true;
+  }
+  // A press cut off by a rebuild goes down again on the arranged new tree.
+  if (replay_press_) {
+    router_.down(input_root(), screen_rect(), *replay_press_, now());
+    replay_press_.reset();
   }
 }
 

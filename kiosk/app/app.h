@@ -58,7 +58,7 @@ class App final : public AppContext {
   void force_full_redraw() { needs_layout_ = true; }
 
   // Any thread: queue work for the UI thread. `wake` (set by the window loop) interrupts its wait.
-  void post(std::function<void()> event) override;
+  void post(std::function<void()> event);
   std::shared_ptr<PendingWork> begin_work() override;
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
   // No queued events, no background job, no animation: the script driver's "settled".

@@ -107,9 +107,6 @@ class AppContext {
   virtual void rebuild() = 0;
   // Runs `job` on the worker thread, then `done` on the UI thread.
   virtual void run_in_background(std::function<void()> job, std::function<void()> done) = 0;
-  // Any thread: runs `event` on the UI thread (answers of the platform channel's own worker). A
-  // screen that may be gone by then checks a weak_ptr it captured.
-  virtual void post(std::function<void()> event) = 0;
   // Marks work on another thread as pending (see PendingWork).
   virtual std::shared_ptr<PendingWork> begin_work() = 0;
   virtual void set_elderly_mode(bool on) = 0;

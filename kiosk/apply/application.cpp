@@ -2,11 +2,8 @@
 #include "kiosk/apply/application.h"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <random>
 #include <string_view>
 #include <utility>
 
@@ -132,14 +129,6 @@ FieldCheck check_address_part(FieldType type, int max_length, const std::string&
   return catalog::validate_field(field, value);
 }
 
-// A fallback when the kernel's random source is unavailable: keys need to be unique, not secret.
-std::uint64_t fallback_seed() {
-  static std::atomic<std::uint64_t> counter{0};
-  const auto now = std::chrono::system_clock::now().time_since_epoch().count();
-  const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
-  return static_cast<std::uint64_t>(now) ^ (static_cast<std::uint64_t>(tick) << 17) ^ (++counter * 0x9E3779B97F4A7C15ull);
-}
-
 }  // namespace
 
 const char* to_string(MaterialSource source) {
@@ -164,7 +153,7 @@ void Application::wipe() {
     secure_clear(commitment->signed_at);
   }
   for (std::string* text : {&address.recipient, &address.phone, &address.region, &address.detail, &item_code,
-                            &idempotency_key, &submitted_at, &local_receipt, &case_number, &promised_date}) {
+                            &submitted_at, &local_receipt, &case_number, &promised_date}) {
     secure_clear(*text);
   }
   // Everything is overwritten; now free the buffers too.
@@ -356,20 +345,6 @@ std::string rfc3339_local(std::int64_t unix_seconds) {
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", local.tm_year + 1900, local.tm_mon + 1,
                 local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec, sign, offset / 3600, (offset % 3600) / 60);
   return text;
-}
-
-std::string make_idempotency_key() {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
-  std::string key(32, '0');
-  try {
-    std::random_device device;
-    for (char& c : key) c = kAlphabet[pick(device)];
-  } catch (...) {
-    std::mt19937_64 generator(fallback_seed());
-    for (char& c : key) c = kAlphabet[pick(generator)];
-  }
-  return key;
 }
 
 }  // namespace kiosk::apply

@@ -59,8 +59,6 @@ struct Application {
   std::optional<Signature> commitment;       // the signed 告知承诺书
   DeliveryMethod delivery = DeliveryMethod::pickup;
   Address address;
-  // Set when the citizen confirms, so a retry after a crash or a lost answer is the same case.
-  std::string idempotency_key;
   std::string submitted_at;
   // After submission.
   std::string local_receipt;
@@ -126,9 +124,5 @@ std::vector<std::string> apply_ocr_fields(const catalog::Item& item, Application
 
 // "2026-11-25T14:03:00+08:00" for a Unix time, in the terminal's local zone.
 std::string rfc3339_local(std::int64_t unix_seconds);
-
-// A fresh Idempotency-Key (docs/platform-api.md, "Idempotency"): 32 random characters of
-// [A-Za-z0-9] from std::random_device (the kernel's random source).
-std::string make_idempotency_key();
 
 }  // namespace kiosk::apply

@@ -509,7 +509,6 @@ TEST(Application, WipeEmptiesEverything) {
   application.commitment = Signature{{0x89, 'P', 'N', 'G'}, "2026-11-25T14:02:00+08:00"};
   application.delivery = DeliveryMethod::post;
   application.address = {"张三", "13800000000", "四川省泸州市江阳区", "大山坪街道88号"};
-  application.idempotency_key = make_idempotency_key();
   application.submitted_at = "2026-11-25T14:03:00+08:00";
   application.local_receipt = "L-0001-000042";
   application.case_number = "SC20261125000123";
@@ -526,7 +525,6 @@ TEST(Application, WipeEmptiesEverything) {
   EXPECT_EQ(application.delivery, DeliveryMethod::pickup);
   EXPECT_TRUE(application.address.recipient.empty() && application.address.phone.empty() &&
               application.address.region.empty() && application.address.detail.empty());
-  EXPECT_TRUE(application.idempotency_key.empty());
   EXPECT_TRUE(application.submitted_at.empty());
   EXPECT_TRUE(application.local_receipt.empty());
   EXPECT_TRUE(application.case_number.empty());
@@ -568,16 +566,6 @@ TEST(Rfc3339, LocalTimeWithItsOffset) {
     ScopedTimeZone zone("EST5");
     EXPECT_EQ(rfc3339_local(1795586580), "2026-11-25T01:03:00-05:00");
   }
-}
-
-TEST(IdempotencyKey, ThirtyTwoRandomAlphanumerics) {
-  const std::string first = make_idempotency_key();
-  const std::string second = make_idempotency_key();
-  EXPECT_EQ(first.size(), 32u);
-  EXPECT_TRUE(std::all_of(first.begin(), first.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  })) << first;
-  EXPECT_NE(first, second);
 }
 
 }  // namespace

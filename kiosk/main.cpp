@@ -295,6 +295,17 @@ int main(int argc, char** argv) {
   config.assets_dir = assets;
   if (config.catalog_file.is_relative()) config.catalog_file = assets / config.catalog_file;
 
+  // The pinyin decoder is a forked process: it is started here, before SDL, the devices, the
+  // platform channel or the app start any thread. Forked later from the worker (as a lazy service
+  // was), the child could inherit a lock another thread held at that instant and hang — seen as
+  // "decoder start: no answer" under load.
+  Lazy<ime::PinyinEngine> pinyin([] {
+    auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary());
+    if (!engine.ok()) log::warning("main", "pinyin input: " + engine.error().message);
+    return engine.ok() ? engine.release_value() : nullptr;
+  });
+  (void)pinyin.get();
+
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     std::fprintf(stderr, "kiosk: SDL_Init: %s\n", SDL_GetError());
     return 1;
@@ -337,11 +348,6 @@ int main(int argc, char** argv) {
     if (!gate.ok()) log::warning("main", "face gate: " + gate.error().message);
     return gate.ok() ? std::make_unique<face::FaceGate>(gate.release_value()) : nullptr;
   });
-  Lazy<ime::PinyinEngine> pinyin([] {
-    auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary());
-    if (!engine.ok()) log::warning("main", "pinyin input: " + engine.error().message);
-    return engine.ok() ? engine.release_value() : nullptr;
-  });
   const auto regular_font = config.regular_font.empty() ? ui::default_regular_font() : config.regular_font;
   const auto bold_font = config.bold_font.empty() ? ui::default_bold_font() : config.bold_font;
   Lazy<ui::GlyphAtlas> receipt_atlas([regular_font, bold_font] {
@@ -371,7 +377,6 @@ int main(int argc, char** argv) {
         [&] {
           (void)face_gate.get();
           (void)receipt_atlas.get();
-          (void)pinyin.get();
         },
         [] {});
   };

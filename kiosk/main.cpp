@@ -20,7 +20,9 @@
 #include "kiosk/core/secure_memory.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/face/face_gate.h"
+#include "kiosk/voice/voice.h"
 #include "kiosk/ime/pinyin_engine.h"
+#include "kiosk/licence/issuer_keys.h"
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
@@ -361,6 +363,19 @@ int main(int argc, char** argv) {
   services.ocr = ocr_service.get();
   services.pinyin = &pinyin;
   services.receipt_atlas = &receipt_atlas;
+  // Spoken guidance: espeak-ng and SDL audio on the voice's own thread, after SDL_Init (above) and
+  // destroyed before SDL_Quit (below).
+  Lazy<voice::Voice> voice([&config] {
+    voice::VoiceOptions voice_options;
+    voice_options.words_per_minute = config.voice.words_per_minute;
+    voice_options.volume_step = config.voice.volume_step;
+    auto made = voice::Voice::create(std::move(voice_options));
+    if (!made.ok()) log::warning("main", "voice guidance off: " + made.error().message);
+    return made.ok() ? made.release_value() : nullptr;
+  });
+  if (config.voice.enabled) services.voice = &voice;
+  licence::IssuerKeys issuer_keys(*crypto);  // the licence issuers' keys, fetched on first use
+  services.issuer_keys = &issuer_keys;
 
   SteadyClock steady_clock;
   VirtualClock virtual_clock;
@@ -377,6 +392,7 @@ int main(int argc, char** argv) {
         [&] {
           (void)face_gate.get();
           (void)receipt_atlas.get();
+          if (config.voice.enabled) (void)voice.get();
         },
         [] {});
   };
@@ -423,6 +439,7 @@ int main(int argc, char** argv) {
   }
   // OCR answers go to the app: stop the service (waiting for a reading in progress) first.
   ocr_service.reset();
+  voice.reset();
   SDL_Quit();
   return exit_code;
 }

@@ -14,7 +14,6 @@ class HomeScreen final : public Screen {
   std::string title(AppContext& app) const override { return app.tr("home.title"); }
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
-    const ui::Theme& theme = app.theme();
     auto page = make_page(app);
     if (app.session().identity) {
       page->add(std::make_unique<ui::Label>(app.strings().format("home.greeting", {masked_name(app.session().identity->name)}),
@@ -39,29 +38,31 @@ class HomeScreen final : public Screen {
       return scrolling(std::move(page), &scroll_);
     }
 
-    page->add(std::make_unique<ui::Label>(app.tr("home.categories"), ui::TextRole::heading));
+    // Journey 2: what citizens come back for, before the departments' lists.
     const int columns = tiles_per_row(app);
-    std::unique_ptr<ui::Row> row;
-    int in_row = 0;
+    page->add(std::make_unique<ui::Label>(app.tr("home.services"), ui::TextRole::heading));
+    std::vector<Tile> services;
+    const auto service = [&app, &services](const std::string& key, std::function<void()> open) {
+      services.push_back({app.tr("home." + key), app.tr("home." + key + "_detail"), key, std::move(open)});
+    };
+    service("progress", [&app] { app.push(make_progress_screen()); });
+    service("licences", [&app] { app.push(make_licences_screen()); });
+    service("queue", [&app] { app.push(make_queue_screen()); });
+    service("rating", [&app] { app.push(make_rating_screen("")); });
+    add_tiles(app, *page, columns, std::move(services));
+
+    page->add(std::make_unique<ui::Label>(app.tr("home.categories"), ui::TextRole::heading));
+    std::vector<Tile> departments;
     for (const catalog::Category& category : catalog->categories) {
       int at_kiosk = 0;
       const auto items = catalog->items_in(category.id);
       for (const catalog::Item* item : items) at_kiosk += item->kiosk_enabled ? 1 : 0;
-      if (!row) row = std::make_unique<ui::Row>(theme.spacing());
       const std::string id = category.id;
-      auto* tile = row->add(std::make_unique<ui::Button>(
-          category.name, ui::ButtonKind::tile, [&app, id] { app.push(make_category_screen(id)); },
-          app.strings().format("home.category_detail", {std::to_string(at_kiosk), std::to_string(items.size())})));
-      tile->set_id("category-" + category.id);
-      if (++in_row == columns) {
-        page->add(std::move(row));
-        in_row = 0;
-      }
+      departments.push_back(
+          {category.name, app.strings().format("home.category_detail", {std::to_string(at_kiosk), std::to_string(items.size())}),
+           "category-" + category.id, [&app, id] { app.push(make_category_screen(id)); }});
     }
-    if (row) {
-      while (in_row++ < columns) row->add(std::make_unique<ui::Spacer>(0));  // keep tile widths equal
-      page->add(std::move(row));
-    }
+    add_tiles(app, *page, columns, std::move(departments));
     // 一件事一次办: several items a life event needs, found together.
     if (!catalog->packages.empty()) {
       page->add(std::make_unique<ui::Label>(app.tr("home.packages"), ui::TextRole::heading));
@@ -77,6 +78,32 @@ class HomeScreen final : public Screen {
   }
 
  private:
+  struct Tile {
+    std::string label;
+    std::string detail;
+    std::string id;
+    std::function<void()> open;
+  };
+
+  // Tiles `columns` to a row, the last row padded so every tile has the same width.
+  static void add_tiles(AppContext& app, ui::Column& page, int columns, std::vector<Tile> tiles) {
+    std::unique_ptr<ui::Row> row;
+    int in_row = 0;
+    for (Tile& tile : tiles) {
+      if (!row) row = std::make_unique<ui::Row>(app.theme().spacing());
+      row->add(std::make_unique<ui::Button>(tile.label, ui::ButtonKind::tile, std::move(tile.open), tile.detail))
+          ->set_id(tile.id);
+      if (++in_row == columns) {
+        page.add(std::move(row));
+        in_row = 0;
+      }
+    }
+    if (row) {
+      while (in_row++ < columns) row->add(std::make_unique<ui::Spacer>(0));  // keep tile widths equal
+      page.add(std::move(row));
+    }
+  }
+
   ui::ScrollState scroll_;
 };
 

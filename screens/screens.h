@@ -26,6 +26,17 @@ std::unique_ptr<kiosk::Screen> make_commitment_screen();
 std::unique_ptr<kiosk::Screen> make_review_screen();
 std::unique_ptr<kiosk::Screen> make_submitted_screen();
 
+// Journey 2 (docs/journey.md): progress query, electronic licences, 好差评, queue tickets.
+// Progress: by case number (typed or the receipt's QR under the document camera) or by ID card.
+std::unique_ptr<kiosk::Screen> make_progress_screen();
+// Licences: identify (card + face), list, preview, verify the issuer's signature, print via CUPS.
+std::unique_ptr<kiosk::Screen> make_licences_screen();
+// 好差评 for a case (after submitting, from the progress query) or, with an empty case number,
+// for the hall's service (from home).
+std::unique_ptr<kiosk::Screen> make_rating_screen(std::string case_number);
+// 排队叫号: choose a business category, take a ticket (priority with the ID card), print it.
+std::unique_ptr<kiosk::Screen> make_queue_screen();
+
 // An item as a list row (name, then at-kiosk / same-day / visits), tapping opens its guide.
 std::unique_ptr<kiosk::ui::Widget> make_item_row(kiosk::AppContext& app, const kiosk::catalog::Item& item);
 std::string item_summary(kiosk::AppContext& app, const kiosk::catalog::Item& item);

@@ -4,14 +4,14 @@
 // the printer fails, the number and its QR code stay on screen, and a reprint is offered.
 // "Finish" ends the session, which wipes the application.
 #include <ctime>
+#include <set>
 
 #include "kiosk/apply/application.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/secure_memory.h"
-#include "kiosk/receipt/qr_code.h"
 #include "kiosk/receipt/receipt_layout.h"
-#include "kiosk/ui/image_view.h"
 #include "screens/journey.h"
+#include "screens/receipt_print.h"
 #include "screens/screens.h"
 
 namespace screens {
@@ -21,7 +21,6 @@ using namespace kiosk;
 
 // How long the screen waits for the platform's case number before it settles on the local one.
 constexpr Milliseconds kNumberWait = 8000;
-constexpr auto kPrintTimeout = std::chrono::milliseconds(20000);
 
 class SubmittedScreen final : public Screen {
  public:
@@ -68,13 +67,14 @@ class SubmittedScreen final : public Screen {
         auto* failed = page->add(std::make_unique<ui::Label>(app.strings().format("submitted.print_failed", {print_error_}),
                                                              ui::TextRole::body, palette.warning));
         failed->set_id("receipt-failed");
-        add_qr(app, *page, number(application));
+        add_qr_view(app, *page, number(application), app.tr("submitted.qr_caption"));
         auto* again = page->add(std::make_unique<ui::Button>(app.tr("submitted.print_again"), ui::ButtonKind::secondary,
                                                              [this, &app] { print(app); }));
         again->set_id("print-again");
         break;
       }
     }
+    add_rating(app, *page, application);
     auto* finish = page->add(std::make_unique<ui::Button>(app.tr("submitted.finish"), ui::ButtonKind::primary,
                                                           [&app] { app.end_session(); }));
     finish->set_id("finish");
@@ -151,28 +151,28 @@ class SubmittedScreen final : public Screen {
     number->set_id(id);
   }
 
-  void add_qr(AppContext& app, ui::Column& page, const std::string& payload) {
-    auto code = receipt::encode_qr(payload);
-    if (!code.ok()) return;
-    std::vector<bool> modules(code.value().modules.begin(), code.value().modules.end());
-    auto view = ui::QrView::create(code.value().size, std::move(modules), app.theme().display().width / 3);
-    if (!view.ok()) return;
-    page.add(view.release_value())->set_id("receipt-qr");
-    page.add(std::make_unique<ui::Label>(app.tr("submitted.qr_caption"), ui::TextRole::caption,
-                                         app.theme().palette().text_secondary, ui::Align::center));
+  // 好差评 (journey 2): "rate this service" once the number is settled — the case number, or
+  // offline the local receipt number, which the platform keeps with the case (both find it). A case
+  // this session rated says so instead.
+  void add_rating(AppContext& app, ui::Column& page, const apply::Application& application) {
+    const std::set<std::string>& rated = app.session().rated;
+    const auto was_rated = [&rated](const std::string& reference) { return !reference.empty() && rated.count(reference) > 0; };
+    if (was_rated(application.case_number) || was_rated(application.local_receipt)) {
+      page.add(std::make_unique<ui::Label>("✓ " + app.tr("rating.case_rated"), ui::TextRole::body, app.theme().palette().primary))
+          ->set_id("case-rated");
+      return;
+    }
+    if (!settled_) return;
+    page.add(std::make_unique<ui::Button>(app.tr("rating.rate_case"), ui::ButtonKind::secondary,
+                                          [&app, rate = number(application)] { app.push(make_rating_screen(rate)); },
+                                          app.tr("rating.rate_case_detail")))
+        ->set_id("rate-case");
   }
 
   // Lays the receipt out and prints it on the worker (with the receipt fonts, not the UI's).
   void print(AppContext& app) {
     Applying applying = current_application(app);
-    hal::ReceiptPrinter* printer = app.devices().receipt_printer.get();
-    Lazy<ui::GlyphAtlas>* atlas = app.services().receipt_atlas;
     if (!applying) return;
-    if (!printer || !atlas) {
-      print_ = Print::failed;
-      print_error_ = app.tr("submitted.no_printer");
-      return;
-    }
     const apply::Application& application = *applying.application;
     const catalog::Item& item = *applying.item;
     receipt::Receipt slip;
@@ -197,36 +197,13 @@ class SubmittedScreen final : public Screen {
                    app.tr("receipt.keep")};
     if (application.case_number.empty()) slip.footer.push_back(app.tr("submitted.offline_short"));
     print_ = Print::printing;
-    auto outcome = std::make_shared<std::string>();
     std::weak_ptr<int> alive = alive_;
-    CancelToken cancel = cancel_;
-    app.run_in_background(
-        [printer, atlas, slip = std::move(slip), outcome, cancel] {
-          ui::GlyphAtlas* fonts = atlas->get();
-          if (!fonts) {
-            *outcome = "layout";
-            return;
-          }
-          auto rendered = receipt::render_receipt(*fonts, slip, printer->capabilities().width_dots);
-          if (!rendered.ok()) {
-            *outcome = "layout";
-            return;
-          }
-          auto printed = printer->print(hal::ReceiptJob{std::move(rendered.value().page)}, cancel, kPrintTimeout);
-          if (!printed.ok()) *outcome = hal::to_string(printed.error().code);
-        },
-        [this, &app, alive, outcome] {
-          if (alive.expired()) return;
-          if (outcome->empty()) {
-            print_ = Print::printed;
-          } else {
-            log::warning("submitted", "receipt not printed: " + *outcome);
-            print_ = Print::failed;
-            print_error_ = app.tr("submitted.print_error." + *outcome);
-            if (print_error_.rfind("submitted.", 0) == 0) print_error_ = app.tr("submitted.print_error.other");
-          }
-          app.rebuild();
-        });
+    print_receipt(app, std::move(slip), cancel_, [this, &app, alive](const std::string& failure) {
+      if (alive.expired()) return;
+      print_ = failure.empty() ? Print::printed : Print::failed;
+      print_error_ = failure;
+      app.rebuild();
+    });
   }
 
   std::shared_ptr<PendingWork> waiting_;

@@ -5,6 +5,7 @@
 
 #include "kiosk/core/log.h"
 #include "kiosk/platform/channel.h"
+#include "kiosk/voice/voice.h"
 
 namespace kiosk {
 namespace {
@@ -42,6 +43,7 @@ App::App(Dependencies dependencies)
       statuses_(5) {
   channel_ = dependencies.channel;
   strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
+  voice_automatic_ = config_.voice.automatic;
 }
 
 App::~App() {
@@ -160,7 +162,7 @@ void App::attach_platform() {
       devices[hal::to_string(device_class)] = {{"state", hal::to_string(status.state)}, {"detail", status.detail}};
     }
     return nlohmann::json{{"terminal_id", config_.terminal_id}, {"app_version", KIOSK_VERSION}, {"devices", devices},
-                          {"staff_needed", false}};
+                          {"staff_needed", staff_needed_.load()}};
   };
   channel_->set_listeners(std::move(listeners));
 }
@@ -295,6 +297,15 @@ void App::back_to(const std::string& screen_name) {
 void App::end_session() {
   log::info("app", "session ended");
   session_.wipe();
+  if (staff_needed_) call_staff(false);  // the citizen has gone; the hall saw the call
+  // The next citizen hears nothing of this one's prompts, at the terminal's own volume.
+  if (voice::Voice* voice = live_voice()) {
+    voice->forget_last_prompt();
+    voice->set_volume_step(config_.voice.volume_step);
+  }
+  last_prompt_.clear();
+  last_screen_prompt_.clear();
+  voice_automatic_ = config_.voice.automatic;
   warning_deadline_.reset();
   close_dialog();
   if (pending_catalog_) apply_catalog(std::move(pending_catalog_), pending_synced_at_);
@@ -310,6 +321,7 @@ void App::end_session() {
 
 void App::show_dialog(std::string title, std::string message, std::vector<ui::DialogButton> buttons) {
   if (dialog_) retired_dialog_ = std::move(dialog_);
+  if (voice_automatic_ && !quiet_dialog_) speak(title + "。" + message);
   dialog_ = ui::make_dialog(theme_, std::move(title), std::move(message), std::move(buttons));
   router_.reset();
   needs_layout_ = true;
@@ -558,14 +570,122 @@ std::unique_ptr<ui::Widget> App::build_bottom_bar() {
   auto row = std::make_unique<ui::Row>(theme_.spacing());
   // The elderly switch names the mode it switches to, in words (not a colour-only toggle).
   const bool elderly = theme_.elderly_mode();
-  auto* mode = row->add(std::make_unique<ui::Button>(elderly ? tr("mode.standard") : tr("mode.elderly"),
-                                                     ui::ButtonKind::secondary, [this, elderly] { set_elderly_mode(!elderly); }));
-  mode->set_id("elderly");
+  row->add(std::make_unique<ui::Button>(elderly ? tr("mode.standard") : tr("mode.elderly"), ui::ButtonKind::secondary,
+                                        [this, elderly] { set_elderly_mode(!elderly); }),
+           2)
+      ->set_id("elderly");
   const bool chinese = strings_.language() == Language::zh;
-  auto* language = row->add(std::make_unique<ui::Button>(chinese ? "English" : "中文", ui::ButtonKind::secondary,
-                                                         [this, chinese] { set_language(chinese ? Language::en : Language::zh); }));
-  language->set_id("language");
+  row->add(std::make_unique<ui::Button>(chinese ? "English" : "中文", ui::ButtonKind::secondary,
+                                        [this, chinese] { set_language(chinese ? Language::en : Language::zh); }),
+           3)
+      ->set_id("language");
+  if (config_.voice.enabled && services_.voice) {
+    row->add(std::make_unique<ui::Button>(tr("voice.button"), ui::ButtonKind::secondary, [this] { show_voice_panel(); }), 2)
+        ->set_id("voice");
+  }
+  // Help on every screen: it raises staff-needed for the hall and says where to go meanwhile.
+  auto staff = std::make_unique<ui::Button>(staff_needed_ ? tr("staff.cancel") : tr("staff.call"), ui::ButtonKind::secondary,
+                                            [this] { call_staff(!staff_needed_); });
+  staff->set_id("call-staff");
+  // Elderly text on a portrait panel does not fit four labels in a row: help gets a row of its own.
+  if (elderly && canvas_.width() < canvas_.height()) {
+    auto rows = std::make_unique<ui::Column>(theme_.spacing());
+    rows->add(std::move(row));
+    rows->add(std::move(staff));
+    return std::make_unique<ui::Panel>(std::move(rows), palette.surface, theme_.padding(), theme_.spacing());
+  }
+  row->add(std::move(staff), 4);
   return std::make_unique<ui::Panel>(std::move(row), palette.surface, theme_.padding(), theme_.spacing());
+}
+
+void App::speak(const std::string& text) {
+  if (!config_.voice.enabled || text.empty()) return;
+  last_prompt_ = text;
+  voice::Voice* voice = live_voice();
+  if (!voice) return;  // not built yet (or not available): silent
+  auto spoken = voice->speak(text, strings_.language() == Language::en ? voice::Language::en : voice::Language::zh);
+  if (!spoken.ok()) log::warning("voice", "prompt not spoken: " + spoken.error().message);  // never the text
+}
+
+void App::speak_screen() {
+  if (stack_.empty() || !stack_.back()->in_session() || !voice_automatic_ || dialog_) return;
+  // The title bar's title, the first heading of the page and the first line of text under it.
+  std::vector<std::string> parts;
+  bool heading_seen = false;
+  for (const ui::VisibleWidget& entry : ui::visible_widgets(*root_, screen_rect())) {
+    const auto* label = dynamic_cast<const ui::Label*>(entry.widget);
+    if (!label || label->text().find_first_not_of(" \n") == std::string::npos) continue;
+    const ui::TextRole role = label->role();
+    if ((role == ui::TextRole::title || role == ui::TextRole::heading || role == ui::TextRole::display) && parts.size() < 2) {
+      if (parts.empty() || parts.back() != label->text()) parts.emplace_back(label->text());
+      heading_seen = parts.size() == 2;
+    } else if (role == ui::TextRole::body && heading_seen) {
+      parts.emplace_back(label->text());
+      break;
+    }
+  }
+  std::string prompt;
+  for (const std::string& part : parts) prompt += (prompt.empty() ? "" : "。") + part;
+  if (prompt.empty() || prompt == last_screen_prompt_) return;
+  last_screen_prompt_ = prompt;
+  speak(prompt);
+}
+
+voice::Voice* App::live_voice() const { return services_.voice ? services_.voice->peek() : nullptr; }
+
+void App::show_voice_panel() {
+  voice::Voice* voice = live_voice();
+  const int step = voice ? voice->volume_step() : config_.voice.volume_step;
+  const std::string message = strings_.format("voice.volume", {std::to_string(step), "5"}) + "\n" +
+                              tr(voice_automatic_ ? "voice.auto_on" : "voice.auto_off") +
+                              (voice ? "" : "\n" + tr("voice.unavailable"));
+  // Louder / quieter: the panel shows the new step and the voice says it, at that volume.
+  const auto change_volume = [this](bool up) {
+    close_dialog();
+    if (voice::Voice* v = live_voice()) {
+      const int now = up ? v->volume_up() : v->volume_down();
+      (void)v->speak(strings_.format("voice.volume", {std::to_string(now), "5"}),
+                     strings_.language() == Language::en ? voice::Language::en : voice::Language::zh);
+    }
+    show_voice_panel();
+  };
+  quiet_dialog_ = true;
+  show_dialog(tr("voice.title"), message,
+              {{tr("voice.repeat"), ui::ButtonKind::primary, [this] {
+                  close_dialog();
+                  speak(last_prompt_);
+                }},
+               {tr("voice.louder"), ui::ButtonKind::secondary, [change_volume] { change_volume(true); }},
+               {tr("voice.quieter"), ui::ButtonKind::secondary, [change_volume] { change_volume(false); }},
+               {tr("voice.stop"), ui::ButtonKind::secondary, [this] {
+                  if (voice::Voice* v = live_voice()) v->stop();
+                  close_dialog();
+                }},
+               {tr(voice_automatic_ ? "voice.turn_auto_off" : "voice.turn_auto_on"), ui::ButtonKind::secondary, [this] {
+                  voice_automatic_ = !voice_automatic_;
+                  if (voice::Voice* v = live_voice(); v && !voice_automatic_) v->stop();
+                  close_dialog();
+                  show_voice_panel();
+                }},
+               {tr("voice.close"), ui::ButtonKind::secondary, [this] { close_dialog(); }}});
+  quiet_dialog_ = false;
+}
+
+void App::call_staff(bool on) {
+  staff_needed_ = on;
+  log::info("app", on ? "staff called" : "staff call cleared");
+  if (channel_ && channel_->configured()) channel_->heartbeat_now();
+  rebuild();
+  if (!on) return;
+  // Without the platform the hall cannot be told: say so and send the citizen to the desk.
+  const bool told = channel_ && channel_->configured() && !platform_offline();
+  show_dialog(tr(told ? "staff.called.title" : "staff.offline.title"),
+              strings_.format(told ? "staff.called.message" : "staff.offline.message", {config_.staff_location}),
+              {{tr("staff.ok"), ui::ButtonKind::primary, [this] { close_dialog(); }},
+               {tr("staff.cancel"), ui::ButtonKind::secondary, [this] {
+                  close_dialog();
+                  call_staff(false);
+                }}});
 }
 
 std::unique_ptr<ui::Widget> App::build_device_notice() {
@@ -600,6 +720,7 @@ void App::build_tree() {
   }
   needs_build_ = false;
   needs_layout_ = true;
+  prompt_pending_ = true;
   if (ui::any_animating(*root_)) animating_ = true;  // a spinner on the new screen turns at once
 }
 
@@ -612,6 +733,10 @@ void App::layout() {
     if (dialog_) dialog_->arrange(context, screen_rect());
     needs_layout_ = false;
     needs_redraw_ = true;
+    if (prompt_pending_) {
+      prompt_pending_ = false;
+      speak_screen();
+    }
   }
   // A press cut off by a rebuild goes down again on the arranged new tree.
   if (replay_press_) {

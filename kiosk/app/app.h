@@ -75,6 +75,13 @@ class App final : public AppContext {
   std::string current_screen_name() const;
   bool dialog_open() const { return dialog_ != nullptr; }
   void set_orientation(bool landscape);
+  // A citizen pressed "call staff" (and has not cancelled it, and the session goes on): sent in
+  // every heartbeat until then, so the hall's staff see which terminal needs them.
+  bool staff_needed() const { return staff_needed_; }
+  // The last prompt given to the voice (a screen's title and instruction, or a dialog), also when
+  // no voice is built (tests check it); empty after a session. Kept only in memory.
+  const std::string& last_prompt() const { return last_prompt_; }
+  bool voice_automatic() const { return voice_automatic_; }
   ui::GlyphAtlas& atlas() { return *atlas_; }
 
   // AppContext
@@ -120,6 +127,14 @@ class App final : public AppContext {
   std::unique_ptr<ui::Widget> build_top_bar(Screen& screen);
   std::unique_ptr<ui::Widget> build_bottom_bar();
   std::unique_ptr<ui::Widget> build_device_notice();
+  void call_staff(bool on);
+  // Voice guidance (docs/decisions.md "Voice guidance"): speaks `text` in the session's language
+  // when the voice is on and built; remembers it for repeat.
+  void speak(const std::string& text);
+  // The screen's prompt, from what it shows: its title, its first heading and the line under it.
+  void speak_screen();
+  void show_voice_panel();
+  voice::Voice* live_voice() const;  // the voice if it is built (never waits for it)
   void check_inactivity();
   void show_inactivity_warning(int seconds_left);
   void user_activity();
@@ -141,6 +156,12 @@ class App final : public AppContext {
 
   platform::Channel* channel_ = nullptr;
   bool platform_reachable_ = true;
+  std::atomic<bool> staff_needed_{false};  // read by the heartbeat on the channel's thread
+  bool voice_automatic_ = true;   // this session: speak each new screen and dialog
+  bool prompt_pending_ = false;   // a new tree: speak its prompt once it is arranged
+  bool quiet_dialog_ = false;     // the next dialog is not read aloud (the voice panel)
+  std::string last_prompt_;
+  std::string last_screen_prompt_;
   std::int64_t catalog_synced_at_ = 0;
   std::shared_ptr<catalog::Catalog> pending_catalog_;
   std::int64_t pending_synced_at_ = 0;

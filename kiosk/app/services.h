@@ -4,6 +4,7 @@
 // types are only declared here, so the app core does not link OpenCV or Tesseract — the screens
 // that use them do.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,14 +22,26 @@ class Lazy {
   T* get() {
     std::call_once(once_, [this] {
       if (make_) value_ = make_();
+      ready_.store(value_.get());
     });
     return value_.get();
+  }
+  // The service if it is already built, else null — never builds it, never waits (for the UI
+  // thread, which must not wait for a service being built on the worker).
+  T* peek() const { return ready_.load(); }
+  // Destroys the service (main(), before what it depends on goes: the voice before SDL_Quit);
+  // get() and peek() are null afterwards.
+  void reset() {
+    std::call_once(once_, [] {});
+    ready_.store(nullptr);
+    value_.reset();
   }
 
  private:
   std::function<std::unique_ptr<T>()> make_;
   std::once_flag once_;
   std::unique_ptr<T> value_;
+  std::atomic<T*> ready_{nullptr};
 };
 
 namespace face {
@@ -42,6 +55,12 @@ class GlyphAtlas;
 }
 namespace ime {
 class PinyinEngine;
+}
+namespace licence {
+class IssuerKeys;
+}
+namespace voice {
+class Voice;
 }
 
 struct Services {
@@ -57,6 +76,12 @@ struct Services {
   Lazy<ime::PinyinEngine>* pinyin = nullptr;
   // Fonts for receipts rendered on the app's worker (the UI's atlas belongs to the UI thread).
   Lazy<ui::GlyphAtlas>* receipt_atlas = nullptr;
+  // The electronic-licence issuers' public keys (GET /api/v1/issuers), fetched by the licences
+  // screen and kept for the app's life. Thread-safe. Null: the screen keeps its own for its visit.
+  licence::IssuerKeys* issuer_keys = nullptr;
+  // Spoken prompts (espeak-ng through SDL audio, its own thread). Built on the worker after the
+  // first frame; the app speaks only once peek() has it. Null, or never built: a silent kiosk.
+  Lazy<voice::Voice>* voice = nullptr;
 };
 
 }  // namespace kiosk

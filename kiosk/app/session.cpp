@@ -16,6 +16,7 @@ void Session::wipe() {
   identity_expires_at = 0;
   if (application) application->wipe();
   application.reset();
+  rated.clear();
   active = false;
   started_at = 0;
 }

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "hal/card_reader.h"
@@ -31,6 +32,9 @@ struct Session {
   Milliseconds identity_expires_at = 0;
   // The application being filled in (journey 1); null when none.
   std::unique_ptr<apply::Application> application;
+  // 好差评 given in this session (screens/rating_screen.cpp): the case numbers (or local receipt
+  // numbers) rated, "" for the hall's service. One rating each; the platform enforces it per case.
+  std::set<std::string> rated;
 
   bool verified(Milliseconds now) const { return !identity_token.empty() && now < identity_expires_at; }
 

@@ -1,5 +1,6 @@
 #include "kiosk/app/strings.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +32,29 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+// <lang>.json, then every <lang>/*.json in name order; a key defined twice is an error (two
+// features would otherwise silently disagree about a text).
+Result<std::map<std::string, std::string>> load_language(const std::filesystem::path& strings_dir, const std::string& lang) {
+  std::vector<std::filesystem::path> files = {strings_dir / (lang + ".json")};
+  std::error_code error;
+  std::vector<std::filesystem::path> parts;
+  for (const auto& entry : std::filesystem::directory_iterator(strings_dir / lang, error)) {
+    if (entry.path().extension() == ".json") parts.push_back(entry.path());
+  }
+  std::sort(parts.begin(), parts.end());
+  files.insert(files.end(), parts.begin(), parts.end());
+  std::map<std::string, std::string> table;
+  for (const auto& file : files) {
+    const std::string name = file.lexically_relative(strings_dir).string();
+    const std::string json = TRY(read_file(file));
+    for (auto& [key, text] : TRY(parse_table(json, name.c_str()))) {
+      if (table.count(key)) return Error::make(ErrorKind::parse, "strings " + name + ": \"" + key + "\" is defined twice");
+      table.emplace(key, std::move(text));
+    }
+  }
+  return table;
+}
+
 }  // namespace
 
 Result<Strings> Strings::parse(const std::string& zh_json, const std::string& en_json) {
@@ -41,9 +65,10 @@ Result<Strings> Strings::parse(const std::string& zh_json, const std::string& en
 }
 
 Result<Strings> Strings::load(const std::filesystem::path& strings_dir) {
-  const std::string zh = TRY(read_file(strings_dir / "zh.json"));
-  const std::string en = TRY(read_file(strings_dir / "en.json"));
-  return parse(zh, en);
+  Strings strings;
+  strings.zh_ = TRY(load_language(strings_dir, "zh"));
+  strings.en_ = TRY(load_language(strings_dir, "en"));
+  return strings;
 }
 
 std::string Strings::get(const std::string& key) const {

@@ -1,5 +1,6 @@
 #pragma once
-// UI strings in zh-CN and en, from assets/strings/<lang>.json (flat "key": "text" maps).
+// UI strings in zh-CN and en, from assets/strings/<lang>.json plus one file per feature in
+// assets/strings/<lang>/*.json (flat "key": "text" maps; a key may be defined once).
 // "{0}", "{1}" … in a text are replaced by arguments.
 
 #include <filesystem>

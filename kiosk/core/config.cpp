@@ -91,6 +91,14 @@ Result<Config> parse_config(std::string_view json_text) {
     if (!root["devices"].is_object()) return field_error("devices", "must be an object");
     config.devices = root["devices"];
   }
+  if (root.contains("voice")) {
+    const json& voice = root["voice"];
+    if (!voice.is_object()) return field_error("voice", "must be an object");
+    TRY_STATUS(read_bool(voice, "enabled", config.voice.enabled));
+    TRY_STATUS(read_bool(voice, "auto", config.voice.automatic));
+    TRY_STATUS(read_int(voice, "words_per_minute", 80, 450, config.voice.words_per_minute));
+    TRY_STATUS(read_int(voice, "volume_step", 1, 5, config.voice.volume_step));
+  }
   if (root.contains("platform")) {
     const json& platform = root["platform"];
     if (!platform.is_object()) return field_error("platform", "must be an object");

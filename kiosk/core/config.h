@@ -33,6 +33,15 @@ struct PlatformConfig {
   std::string sim_admin_url;            // tests and demo only: the simulator's admin port
 };
 
+// Spoken guidance (kiosk/voice): each screen's title and main instruction, and every dialog, read
+// aloud in the session's language; citizens can repeat, stop, change the volume or turn it off.
+struct VoiceConfig {
+  bool enabled = true;       // false: no speech at all (the voice is never loaded)
+  bool automatic = true;     // "auto": speak each new screen and dialog without being asked
+  int words_per_minute = 150;
+  int volume_step = 4;       // 1 … 5 at the start of every session
+};
+
 struct Config {
   std::string terminal_id = "SIM-0001";
   std::string hall_name = "泸州市政务服务中心";      // shown on the attract screen
@@ -56,6 +65,7 @@ struct Config {
   int attract_rotate_seconds = 8;
   nlohmann::json devices = nlohmann::json::object();  // per device class: {"driver": "sim", …}
   PlatformConfig platform;
+  VoiceConfig voice;
 };
 
 Result<Config> parse_config(std::string_view json_text);

@@ -4,8 +4,12 @@
 //   platform sync   syncs the catalog now and waits for the answer
 //   platform drain [ms]  retries the outbox now and waits until nothing is pending
 //   platform expect-offline [ms]  waits until the kiosk shows the platform as unreachable
-//   platform expect-case <path>=<value>…  checks the newest case the simulator received
+//   platform expect-case|rating|print|ticket|heartbeat <path>=<value>…  checks the newest record
+//                                         of that kind the simulator received
 //   platform face-mismatch|face-match <id number>  the simulator's verdict on that citizen's face
+//   platform tamper-licence <id> [pdf|issuer|none]  the simulator serves that licence's document
+//                                         tampered with (docs/platform-api.md, admin)
+//   platform advance <case number>  the simulator moves that case one step on
 #include <curl/curl.h>
 
 #include <chrono>
@@ -82,30 +86,47 @@ static bool matches(const nlohmann::json* value, const std::string& want) {
   return text == want;
 }
 
-// platform expect-case <path>=<value>…: the newest case the simulator received (its stored body,
-// materials as size and SHA-256), plus `cases=<n>` for how many there are.
-Status ScriptRunner::expect_case(const Command& command) {
+// platform expect-<kind> <path>=<value>…: the newest record of that kind the simulator received
+// (GET /admin/<kind>s: case, rating, print, ticket, heartbeat; its stored body, case materials as
+// size and SHA-256), plus `count=<n>` (for cases also `cases=<n>`) for how many there are. What
+// the kiosk sends on its own threads (heartbeats, outbox rows) may still be on its way: the checks
+// are tried again for up to 5 s (real time) before the line fails.
+Status ScriptRunner::expect_record(const Command& command) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    Status checked = check_record(command);
+    if (checked.ok() || checked.error().kind != ErrorKind::invalid_argument || std::chrono::steady_clock::now() > deadline) {
+      return checked;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+Status ScriptRunner::check_record(const Command& command) {
+  const std::string& action = command.arguments[0];
+  const std::string kind = action.substr(std::string("expect-").size());
   std::string answer;
-  TRY_STATUS(admin_request(app_.config().platform.sim_admin_url, "GET", "/admin/cases", "", &answer));
-  const nlohmann::json cases = nlohmann::json::parse(answer, nullptr, false);
-  if (!cases.is_array()) return Error::make(ErrorKind::parse, "platform expect-case: the simulator's answer is not a list");
+  TRY_STATUS(admin_request(app_.config().platform.sim_admin_url, "GET", "/admin/" + kind + "s", "", &answer));
+  const nlohmann::json records = nlohmann::json::parse(answer, nullptr, false);
+  if (!records.is_array()) return Error::make(ErrorKind::parse, "platform " + action + ": the simulator's answer is not a list");
   for (std::size_t i = 1; i < command.arguments.size(); ++i) {
     const std::string& check = command.arguments[i];
     const std::size_t equals = check.find('=');
-    if (equals == std::string::npos) return Error::make(ErrorKind::invalid_argument, "platform expect-case: expected path=value, got \"" + check + "\"");
+    if (equals == std::string::npos) return Error::make(ErrorKind::invalid_argument, "platform " + action + ": expected path=value, got \"" + check + "\"");
     const std::string path = check.substr(0, equals), want = check.substr(equals + 1);
-    if (path == "cases") {
-      if (std::to_string(cases.size()) != want) {
-        return Error::make(ErrorKind::invalid_argument, "platform expect-case: " + std::to_string(cases.size()) + " cases, expected " + want);
+    if (path == "count" || path == kind + "s") {
+      if (std::to_string(records.size()) != want) {
+        return Error::make(ErrorKind::invalid_argument, "platform " + action + ": " + std::to_string(records.size()) + " " + kind +
+                                                            "s, expected " + want);
       }
       continue;
     }
-    if (cases.empty()) return Error::make(ErrorKind::invalid_argument, "platform expect-case: the simulator has no case");
-    const nlohmann::json& latest = cases.back();
+    if (records.empty()) return Error::make(ErrorKind::invalid_argument, "platform " + action + ": the simulator has no " + kind);
+    const nlohmann::json& latest = records.back();
     const nlohmann::json* value = find_path(latest, path);
-    if (!value) value = find_path(latest["body"], path);
+    if (!value && latest.contains("body")) value = find_path(latest["body"], path);
     if (!matches(value, want)) {
-      return Error::make(ErrorKind::invalid_argument, "platform expect-case: " + path + " is " +
+      return Error::make(ErrorKind::invalid_argument, "platform " + action + ": " + path + " is " +
                                                           (value ? value->dump() : std::string("absent")) + ", expected " + want);
     }
   }
@@ -129,11 +150,29 @@ Status ScriptRunner::platform(const Command& command) {
   if (!channel || !channel->configured()) return Error::make(ErrorKind::invalid_argument, "platform: no platform configured");
   const std::string& action = command.arguments[0];
   const std::string& admin = app_.config().platform.sim_admin_url;
-  if (action == "expect-case") return expect_case(command);
+  if (action == "expect-case" || action == "expect-rating" || action == "expect-print" || action == "expect-ticket" ||
+      action == "expect-heartbeat") {
+    return expect_record(command);
+  }
   if (action == "face-mismatch" || action == "face-match") {
     if (command.arguments.size() != 2) return Error::make(ErrorKind::invalid_argument, "platform " + action + " <id number>");
     const nlohmann::json body = {{"id_number", command.arguments[1]}, {"face_match", action == "face-match"}};
     return admin_request(admin, "POST", "/admin/identity", body.dump());
+  }
+  // platform tamper-licence <licence id> [pdf|issuer|none]: the simulator serves that licence's
+  // document changed after signing (pdf, the default) or under an unknown issuer key.
+  if (action == "tamper-licence") {
+    if (command.arguments.size() < 2 || command.arguments.size() > 3) {
+      return Error::make(ErrorKind::invalid_argument, "platform tamper-licence <licence id> [pdf|issuer|none]");
+    }
+    const nlohmann::json body = {{"id", command.arguments[1]},
+                                 {"change", command.arguments.size() == 3 ? command.arguments[2] : "pdf"}};
+    return admin_request(admin, "POST", "/admin/licences/tamper", body.dump());
+  }
+  // platform advance <case number>: the simulator moves that case one step on (progress tests).
+  if (action == "advance") {
+    if (command.arguments.size() != 2) return Error::make(ErrorKind::invalid_argument, "platform advance <case number>");
+    return admin_request(admin, "POST", "/admin/cases/" + command.arguments[1] + "/advance", "{}");
   }
   if (command.arguments.size() > 2) return Error::make(ErrorKind::invalid_argument, "platform " + action + ": too many arguments");
   Milliseconds ms = 15000;
@@ -171,7 +210,7 @@ Status ScriptRunner::platform(const Command& command) {
     channel->retry_outbox_now();
     return wait_real([&] { return channel->status().outbox.pending == 0; }, ms, "the outbox draining");
   }
-  return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain, expect-offline, expect-case, face-mismatch, face-match)");
+  return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain, expect-offline, expect-case|rating|print|ticket|heartbeat, face-mismatch, face-match, advance)");
 }
 
 }  // namespace kiosk::driver

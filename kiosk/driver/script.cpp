@@ -1,5 +1,7 @@
 #include "kiosk/driver/script.h"
 
+#include "kiosk/driver/accessibility.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -25,6 +27,7 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
       {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 16}},
       {"face", {1, 1}},     {"scan", {1, 1}},          {"printer", {1, 2}},    {"unplug", {1, 1}},
       {"plug", {1, 1}},     {"sign", {1, 1}},          {"receipt", {1, 2}},
+      {"document", {1, 2}},   {"expect-spoken", {1, 1}},
   };
   return table;
 }
@@ -352,6 +355,14 @@ Status ScriptRunner::screenshot(const std::string& name, const std::string& mask
   std::filesystem::create_directories(options_.out_dir, ignored);
   const auto path = options_.out_dir / (name + ".png");
   TRY_STATUS(ui::save_png(shot, path));
+  // Every screen a script photographs is also measured (kiosk/driver/accessibility.h).
+  const AccessibilityReport measured = check_accessibility(app_);
+  if (!measured.problems.empty()) {
+    std::string problems;
+    for (std::size_t i = 0; i < measured.problems.size() && i < 6; ++i) problems += "\n  " + measured.problems[i];
+    return Error::make(ErrorKind::invalid_argument, "screenshot " + name + ": " + std::to_string(measured.problems.size()) +
+                                                        " accessibility problem(s) (see " + path.string() + "):" + problems);
+  }
   if (options_.golden_dir.empty()) return {};
   const auto golden = options_.golden_dir / (name + ".png");
   if (options_.update_golden) {
@@ -428,6 +439,13 @@ Status ScriptRunner::execute(const Command& command) {
                        "expected screen \"" + args[0] + "\", showing \"" + app_.current_screen_name() + "\"");
   }
   if (verb == "screenshot") return screenshot(args[0], args.size() > 1 ? args[1] : "");
+  // expect-spoken "<text>": the last prompt given to the voice contains the text ("" : none).
+  if (verb == "expect-spoken") {
+    app_.render();  // a new screen's prompt is taken when it is laid out
+    const std::string& spoken = app_.last_prompt();
+    if (args[0].empty() ? spoken.empty() : spoken.find(args[0]) != std::string::npos) return {};
+    return Error::make(ErrorKind::invalid_argument, "expected the voice to have said \"" + args[0] + "\", last prompt: \"" + spoken + "\"");
+  }
   if (verb == "elderly" || verb == "lang") {
     const std::string& value = args[0];
     if (verb == "elderly" && (value == "on" || value == "off")) {
@@ -449,6 +467,7 @@ Status ScriptRunner::execute(const Command& command) {
   if (verb == "unplug" || verb == "plug") return plug(command);
   if (verb == "sign") return sign(app_, clock_, args[0]);
   if (verb == "receipt") return receipt(command);
+  if (verb == "document") return document(command);
   return Error::make(ErrorKind::invalid_argument, "unknown command \"" + verb + "\"");
 }
 

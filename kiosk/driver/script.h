@@ -9,8 +9,11 @@
 //   expect-screen <name>     screenshot <name>      elderly on|off         lang zh|en
 //   fault <device> <switch> [on|off]      scroll-to "<text>"
 //   platform down|up|sync|drain|expect-offline [ms]   (needs a platform; see docs/script-driver.md)
+//   platform advance <case number>   scan receipt   (the document camera sees the last receipt printed)
 //   face file=<image>|none   scan file=<image>|none   printer [receipt|document] paper-out|cover-open|ok
 //   unplug <device>          plug <device>          sign id=<widget id>
+//   document count <n> | document text "<text>" | document save <name>   (what the certificate
+//                            printer printed: the sim twin's jobs, or a test cupsd's output folder)
 // Errors name the line: `line 4: no visible widget with text "下一步"`.
 
 #include <filesystem>
@@ -74,8 +77,10 @@ class ScriptRunner {
   Status card(const Command& command);
   Status fault(const Command& command);
   Status platform(const Command& command);
-  Status expect_case(const Command& command);
+  Status expect_record(const Command& command);
+  Status check_record(const Command& command);
   Status receipt(const Command& command);
+  Status document(const Command& command);  // document_commands.cpp
   Status camera_frames(const Command& command);
   Status printer(const Command& command);
   Status plug(const Command& command);

@@ -76,6 +76,28 @@ Result<hal::Image> load_picture(const std::filesystem::path& path) {
   return image;
 }
 
+// A printed receipt as the document camera sees it laid on the desk: the paper (one pixel a dot)
+// on a grey surround, as rgb24.
+hal::Image receipt_on_desk(const ui::Canvas& paper) {
+  constexpr int kMargin = 96;
+  constexpr std::uint8_t kDesk = 0x70;
+  hal::Image image;
+  image.width = paper.width() + 2 * kMargin;
+  image.height = paper.height() + 2 * kMargin;
+  image.format = hal::PixelFormat::rgb24;
+  image.pixels.assign(static_cast<std::size_t>(image.width) * image.height * 3, kDesk);
+  for (int y = 0; y < paper.height(); ++y) {
+    for (int x = 0; x < paper.width(); ++x) {
+      const std::uint32_t pixel = paper.pixel(x, y);
+      std::uint8_t* out = &image.pixels[(static_cast<std::size_t>(y + kMargin) * image.width + x + kMargin) * 3];
+      out[0] = static_cast<std::uint8_t>(pixel >> 16);
+      out[1] = static_cast<std::uint8_t>(pixel >> 8);
+      out[2] = static_cast<std::uint8_t>(pixel);
+    }
+  }
+  return image;
+}
+
 }  // namespace
 
 Status ScriptRunner::card(const Command& command) {
@@ -137,6 +159,7 @@ Status ScriptRunner::fault(const Command& command) {
 
 // `face file=<image>` / `scan file=<image>`: what the face or document camera sees from now on (a
 // PNM file, relative to the script; a bare name is looked up in assets/images/). `none`: nothing.
+// `scan receipt`: the document camera sees the last receipt the simulated printer printed.
 Status ScriptRunner::camera_frames(const Command& command) {
   const bool face = command.verb == "face";
   const std::string device = face ? "face_camera" : "document_camera";
@@ -157,6 +180,13 @@ Status ScriptRunner::camera_frames(const Command& command) {
     } else {
       return Error::make(ErrorKind::invalid_argument, command.verb + ": unknown sample \"" + sample + "\" (idcard:<name>, licence)");
     }
+  } else if (what == "receipt" && !face) {
+    // `scan receipt`: the last receipt the simulated receipt printer printed, laid under the camera.
+    auto* printer = dynamic_cast<SimReceiptPrinter*>(devices_.receipt_printer.get());
+    if (!printer) return not_sim("receipt printer");
+    const auto printed = printer->printed();
+    if (printed.empty()) return Error::make(ErrorKind::invalid_argument, "scan receipt: nothing was printed");
+    frames.push_back(receipt_on_desk(receipt::raster_to_canvas(printed.back().page)));
   } else if (what != "none") {
     const std::filesystem::path path = what.rfind("file=", 0) == 0 ? options_.script_dir / what.substr(5)
                                                                     : options_.assets_dir / "images" / what;

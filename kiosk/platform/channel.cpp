@@ -148,10 +148,15 @@ void Channel::sync_loop() {
       std::unique_lock lock(mutex_);
       const std::int64_t now = unix_ms();
       const std::int64_t due = std::min(next_catalog, next_heartbeat);
-      if (!stopping_ && !sync_requested_ && due > now) {
-        wake_.wait_for(lock, std::chrono::milliseconds(due - now), [this] { return stopping_ || sync_requested_; });
+      if (!stopping_ && !sync_requested_ && !heartbeat_requested_ && due > now) {
+        wake_.wait_for(lock, std::chrono::milliseconds(due - now),
+                       [this] { return stopping_ || sync_requested_ || heartbeat_requested_; });
       }
       if (stopping_) return;
+      if (heartbeat_requested_) {
+        heartbeat_requested_ = false;
+        next_heartbeat = 0;
+      }
       if (sync_requested_) {
         sync_requested_ = false;
         next_catalog = 0;
@@ -309,6 +314,14 @@ void Channel::sync_now() {
   {
     std::lock_guard lock(mutex_);
     sync_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Channel::heartbeat_now() {
+  {
+    std::lock_guard lock(mutex_);
+    heartbeat_requested_ = true;
   }
   wake_.notify_all();
 }

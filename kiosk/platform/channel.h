@@ -87,6 +87,8 @@ class Channel {
   void call(HttpRequest request, CancelToken cancel, std::function<void(PlatformResult<HttpResponse>)> done);
   // Sync the catalog now (technician, tests).
   void sync_now();
+  // Sends a heartbeat now (something the hall should see at once changed: a citizen called staff).
+  void heartbeat_now();
   // Technician "retry now" for the outbox.
   void retry_outbox_now();
 
@@ -119,6 +121,7 @@ class Channel {
   std::condition_variable wake_;
   bool stopping_ = false;
   bool sync_requested_ = false;
+  bool heartbeat_requested_ = false;
   CancelToken stop_token_;
   std::thread sync_thread_;
   std::unique_ptr<Worker> call_worker_;

@@ -72,6 +72,7 @@ Response AdminApi::route(const Request& request) {
   if (path == "/admin/clock" && method == "POST") return clock(request);
   if (path == "/admin/terminals") return terminals(request);
   if (path == "/admin/identity" && method == "POST") return identity(request);
+  if (path == "/admin/licences/tamper" && method == "POST") return tamper_licence(request);
   if (path == "/admin/catalog/items" && method == "POST") return put_catalog_items(request);
   const std::string items_prefix = "/admin/catalog/items/";
   if (path.rfind(items_prefix, 0) == 0 && method == "DELETE") return delete_catalog_item(path.substr(items_prefix.size()));
@@ -208,6 +209,32 @@ Response AdminApi::identity(const Request& request) {
   if (db_.run("UPDATE identities SET face_match = ? WHERE id_number = ?", face_match.get<bool>(), id_number.get<std::string>()) == 0) {
     return Response::error(not_found("no such sample identity"));
   }
+  return ok();
+}
+
+// {"id": "LIC-…", "change": "pdf" | "issuer" | "none"}: from now on the licence's document is
+// served with one byte of the PDF changed after signing, or naming an issuer key the terminal
+// cannot know; "none" serves it intact again.
+Response AdminApi::tamper_licence(const Request& request) {
+  auto body = parse_json_body(request.body);
+  if (!body) return Response::error(body.error());
+  const json& id = (*body)["id"];
+  const json& change = (*body)["change"];
+  if (!id.is_string() || !change.is_string() ||
+      (change != "pdf" && change != "issuer" && change != "none")) {
+    return Response::error(bad_request("id (string) and change (\"pdf\", \"issuer\" or \"none\") are required"));
+  }
+  auto held = db_.lock();
+  auto row = db_.query("SELECT content FROM licences WHERE id = ?", id.get<std::string>());
+  if (!row.step()) return Response::error(not_found("no such licence"));
+  json content = json::parse(row.text(0), nullptr, false);
+  if (!content.is_object()) content = json::object();
+  if (change == "none") {
+    content.erase("tamper");
+  } else {
+    content["tamper"] = change;
+  }
+  db_.run("UPDATE licences SET content = ? WHERE id = ?", content.dump(), id.get<std::string>());
   return ok();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The simulator's admin port (docs/platform-api.md, "Simulator admin"): loopback-only plain HTTP
 // for tests and demos. Lists what terminals sent, injects faults, registers and revokes
-// terminals, moves cases on, switches a sample identity's face match and changes the catalog.
+// terminals, moves cases on, switches a sample identity's face match, changes the catalog and
+// tampers with a licence's document (so the terminal's signature check refuses it).
 // handle() is called from connection threads and never throws.
 
 #include <functional>
@@ -30,6 +31,7 @@ class AdminApi {
   Response terminals(const Request& request);
   Response advance_case(const std::string& case_number);
   Response identity(const Request& request);
+  Response tamper_licence(const Request& request);
   Response put_catalog_items(const Request& request);
   Response delete_catalog_item(const std::string& code);
 

@@ -43,7 +43,7 @@ class PlatformApi {
   Response catalog(Call& call);
   Response verify_identity(Call& call);
   Response create_case(Call& call);
-  Response get_case(Call& call, const std::string& case_number);
+  Response get_case(Call& call, const std::string& number);  // a case number or a local receipt
   Response query_cases(Call& call);
   Response query_licences(Call& call);
   Response licence_document(Call& call, const std::string& licence_id);

@@ -15,13 +15,18 @@ TEST(Config, EmptyObjectGivesDefaults) {
 
 TEST(Config, ReadsFields) {
   auto config = parse_config(R"({"terminal_id": "LZ-0042", "elderly_mode": true, "language": "en",
-                                 "inactivity_seconds": 120, "devices": {"card_reader": {"driver": "sim"}}})");
+                                 "inactivity_seconds": 120, "devices": {"card_reader": {"driver": "sim"}},
+                                 "voice": {"enabled": true, "auto": false, "words_per_minute": 130, "volume_step": 5}})");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->terminal_id, "LZ-0042");
   EXPECT_TRUE(config->elderly_mode);
   EXPECT_EQ(config->language, "en");
   EXPECT_EQ(config->inactivity_seconds, 120);
   EXPECT_EQ(config->devices["card_reader"]["driver"], "sim");
+  EXPECT_TRUE(config->voice.enabled);
+  EXPECT_FALSE(config->voice.automatic);
+  EXPECT_EQ(config->voice.words_per_minute, 130);
+  EXPECT_EQ(config->voice.volume_step, 5);
 }
 
 struct BadConfig {
@@ -48,6 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
                     BadConfig{R"({"display": {"renderer": "vulkan"}})", "display.renderer"},
                     BadConfig{R"({"elderly_mode": "yes"})", "elderly_mode"},
                     BadConfig{R"({"devices": []})", "devices"},
+                    BadConfig{R"({"voice": true})", "voice"}, BadConfig{R"({"voice": {"volume_step": 9}})", "volume_step"},
+                    BadConfig{R"({"voice": {"auto": "yes"}})", "auto"},
                     BadConfig{R"({"platform": []})", "platform"},
                     BadConfig{R"({"platform": {"url": "http://plain"}})", "platform.url"},
                     BadConfig{R"({"platform": {"url": "https://p", "cert_file": "c", "key_file": "k"}})", "platform.ca_file"},

@@ -191,6 +191,11 @@ TEST_F(SimEndpoints, ProgressByNumberAndByQuery) {
   EXPECT_EQ(advanced["steps"][1]["state"], "done");
   EXPECT_TRUE(advanced["steps"][1].contains("at"));
   EXPECT_EQ(advanced["local_receipt"], "L-0001-000042");
+  // The local receipt number finds the same case (the terminal printed it while offline).
+  const auto by_receipt = api().get("/api/v1/cases/L-0001-000042");
+  ASSERT_EQ(by_receipt.status, 200) << by_receipt.body;
+  EXPECT_EQ(by_receipt.json_body()["case_number"], number);
+  EXPECT_EQ(api().get("/api/v1/cases/L-0001-999999").error_code(), "not_found");
 
   const json found = api().post("/api/v1/cases/query", json{{"id_number", "510502195803150137"}, {"name", "张三"}}).json_body();
   ASSERT_EQ(found["cases"].size(), 3u);

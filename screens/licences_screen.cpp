@@ -207,11 +207,20 @@ class LicencesScreen final : public Screen {
       next->set_enabled(!rendering_ && page_index_ + 1 < page_count_);
       controls->add(std::move(paging));
     }
-    add_print_part(app, *controls, licence);
-    auto* to_list = controls->add(std::make_unique<ui::Button>(app.tr("licences.back_to_list"), ui::ButtonKind::secondary,
-                                                               [this, &app] { back_to_list(app); }));
+    // Print and back side by side, so both stay in view under the page on a portrait panel.
+    std::unique_ptr<ui::Button> print_button = add_print_part(app, *controls, licence);
+    auto to_list = std::make_unique<ui::Button>(app.tr("licences.back_to_list"), ui::ButtonKind::secondary,
+                                                [this, &app] { back_to_list(app); });
     to_list->set_id("licence-back-to-list");
     to_list->set_enabled(!printing_);
+    if (print_button) {
+      auto actions = std::make_unique<ui::Row>(theme.spacing());
+      actions->add(std::move(print_button));
+      actions->add(std::move(to_list));
+      controls->add(std::move(actions));
+    } else {
+      controls->add(std::move(to_list));
+    }
 
     if (theme.display().portrait()) {
       page->add(std::move(picture));
@@ -225,40 +234,33 @@ class LicencesScreen final : public Screen {
     return scrolling(std::move(page), &preview_scroll_);
   }
 
-  // The print button, or why there is none; the print's progress or its failure.
-  void add_print_part(AppContext& app, ui::Column& controls, const platform::Licence& licence) {
+  // The print's progress or its failure, prints left or why there are none; returns the print
+  // button when printing is possible.
+  std::unique_ptr<ui::Button> add_print_part(AppContext& app, ui::Column& controls, const platform::Licence& licence) {
     const ui::Palette& palette = app.theme().palette();
     const std::string staff = app.config().staff_location;
     if (printing_) {
       controls.add(std::make_unique<ui::Spinner>(app.tr("licences.printing")))->set_id("licences-printing");
-      return;
+      return nullptr;
     }
+    // The failure was told in a dialog (print_failed); the page keeps one line of it by the button.
     if (!print_failure_.empty()) {
-      auto card = make_card(app, app.tr("licences.print_failed.title"));
-      card->set_id("licence-print-failed");
-      card->add(std::make_unique<ui::Label>(print_failure_, ui::TextRole::body));
-      if (print_failure_staff_) {
-        card->add(std::make_unique<ui::Label>(app.strings().format("licences.print_error.staff", {staff}), ui::TextRole::body));
-      }
-      card->add(std::make_unique<ui::Label>(app.tr("licences.print_failed.not_counted"), ui::TextRole::body));
-      if (!print_failure_code_.empty()) {
-        card->add(std::make_unique<ui::Label>(app.strings().format("journey.staff_detail", {print_failure_code_}),
-                                              ui::TextRole::caption, palette.text_secondary));
-      }
-      controls.add(std::move(card));
+      controls.add(std::make_unique<ui::Label>(app.strings().format("licences.print_failed.line", {print_failure_}),
+                                               ui::TextRole::body))
+          ->set_id("licence-print-failed");
     }
     if (!app.devices().document_printer) {
       controls.add(std::make_unique<ui::Label>(app.strings().format("licences.print.no_printer", {staff}),
                                                ui::TextRole::body, palette.text_secondary))
           ->set_id("licence-no-printer");
-      return;
+      return nullptr;
     }
     if (licence.print_limit > 0 && prints_left(licence) <= 0) {
       controls.add(std::make_unique<ui::Label>(
                        app.strings().format("licences.print.limit_reached", {std::to_string(licence.print_limit), staff}),
                        ui::TextRole::body, palette.text_secondary))
           ->set_id("licence-no-prints-left");
-      return;
+      return nullptr;
     }
     if (licence.print_limit > 0) {
       controls.add(std::make_unique<ui::Label>(
@@ -266,11 +268,12 @@ class LicencesScreen final : public Screen {
                        ui::TextRole::body))
           ->set_id("licence-prints-left");
     }
-    auto* print_button = controls.add(std::make_unique<ui::Button>(
+    auto print_button = std::make_unique<ui::Button>(
         app.tr(print_failure_.empty() ? "licences.print" : "licences.print_again"), ui::ButtonKind::primary,
-        [this, &app] { print(app); }, app.tr("licences.print.detail")));
+        [this, &app] { print(app); }, app.tr("licences.print.detail"));
     print_button->set_id("licence-print");
     print_button->set_enabled(!rendering_ && page_image_ != nullptr);
+    return print_button;
   }
 
   std::unique_ptr<ui::Widget> build_printed(AppContext& app) {
@@ -607,7 +610,7 @@ class LicencesScreen final : public Screen {
             print_failure_ = app.tr("licences.print_error.prepare");
             print_failure_staff_ = true;
             print_failure_code_ = std::string("watermark_") + licence::to_string(result->prepare_error->kind);
-            app.rebuild();
+            print_failed(app);
             return;
           }
           if (result->print_error) {
@@ -615,7 +618,7 @@ class LicencesScreen final : public Screen {
                                          result->print_error->message);
             print_failure_ = print_error_text(app, result->print_error->code, print_failure_staff_);
             print_failure_code_ = std::string("print_") + hal::to_string(result->print_error->code);
-            app.rebuild();
+            print_failed(app);
             return;
           }
           if (result->report_error) {
@@ -628,6 +631,25 @@ class LicencesScreen final : public Screen {
           scroll_ = {};
           app.rebuild();
         });
+  }
+
+  // Says why nothing was printed in a dialog (wherever the page is scrolled, it is seen), with
+  // "print again" and "close".
+  void print_failed(AppContext& app) {
+    std::string message = print_failure_;
+    if (print_failure_staff_) {
+      message += "\n" + app.strings().format("licences.print_error.staff", {app.config().staff_location});
+    }
+    message += "\n" + app.tr("licences.print_failed.not_counted");
+    message += "\n" + app.strings().format("journey.staff_detail", {print_failure_code_});
+    app.show_dialog(app.tr("licences.print_failed.title"), message,
+                    {{app.tr("licences.print_again"), ui::ButtonKind::primary,
+                      [this, &app] {
+                        app.close_dialog();
+                        print(app);
+                      }},
+                     {app.tr("licences.close"), ui::ButtonKind::secondary, [&app] { app.close_dialog(); }}});
+    app.rebuild();
   }
 
   // What went wrong, in plain words; `staff` says whether staff must help (not for a busy printer).

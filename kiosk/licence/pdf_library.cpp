@@ -29,12 +29,22 @@ void quiet_poppler() {
 
 }  // namespace kiosk::licence
 
+// GCC says -fsanitize=address with __SANITIZE_ADDRESS__, clang (the libFuzzer build) with
+// __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define KIOSK_LICENCE_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KIOSK_LICENCE_LSAN 1
+#endif
+#endif
+
+#ifdef KIOSK_LICENCE_LSAN
 // LeakSanitizer's default suppressions for what Debian 12's cairo (1.16) and fontconfig lose or keep
 // for the whole process, which nothing in our code can free:
 // - every finished PDF surface that embeds a font subset loses 768 bytes inside
-//   cairo_surface_finish (measured: five stamps, five blocks; the platform simulator's own cairo
-//   PDFs and the tests' sample PDFs show it too) — about 0.2 MB a day at 300 prints;
+//   cairo_surface_finish (measured: five stamps, five blocks; the tests' sample PDFs, drawn with
+//   cairo alone, show it too) — about 0.2 MB a day at 300 prints;
 // - the toy font API's fontconfig patterns. cairo_debug_reset_static_data() would free cairo's
 //   caches at exit, but it aborts while poppler still holds cairo fonts of its own (a PDF that
 //   uses a system font), so the kiosk cannot call it.

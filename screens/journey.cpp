@@ -37,8 +37,6 @@ std::unique_ptr<ui::Widget> make_outcome_page(AppContext& app, Outcome outcome, 
 void add_step_header(AppContext& app, ui::Column& page, JourneyStep step) {
   static const char* const names[] = {"journey.step.identify", "journey.step.materials", "journey.step.form",
                                        "journey.step.review", "journey.step.submit"};
-  // Identifying for something else (licences, a priority ticket) is not step 1 of an application.
-  if (step == JourneyStep::identify && !app.session().application) return;
   const int index = static_cast<int>(step);
   auto label = std::make_unique<ui::Label>(
       app.strings().format("journey.step", {std::to_string(index), "5", app.tr(names[index - 1])}),

@@ -608,7 +608,7 @@ void App::speak(const std::string& text) {
 }
 
 void App::speak_screen() {
-  if (stack_.empty() || !stack_.back()->in_session() || !voice_automatic_ || dialog_) return;
+  if (!config_.voice.enabled || stack_.empty() || !stack_.back()->in_session() || !voice_automatic_ || dialog_) return;
   // The title bar's title, the first heading of the page and the first line of text under it.
   std::vector<std::string> parts;
   bool heading_seen = false;

@@ -2,11 +2,24 @@
 // An App on virtual time with the shipped strings and sample catalog, driven by script commands.
 #include <gtest/gtest.h>
 
+#include "devices/registry.h"
+
 #include "kiosk/app/app.h"
 #include "kiosk/driver/script.h"
 #include "screens/screens.h"
 
 namespace kiosk {
+
+// Every device class on its simulator, as a config without "devices" gives the kiosk; `options`
+// adds simulator options per class ({"face_camera": {"frames": […]}}).
+inline hal::Devices sim_devices(const nlohmann::json& options = nlohmann::json::object()) {
+  nlohmann::json config = nlohmann::json::object();
+  for (hal::DeviceClass device : hal::kAllDeviceClasses) config[hal::to_string(device)] = {{"driver", "sim"}};
+  config.merge_patch(options);
+  auto devices = devices::make_devices(config, devices::DriverContext{KIOSK_TEST_ASSETS});
+  EXPECT_TRUE(devices.ok());
+  return devices.release_value();
+}
 
 class AppTest : public testing::Test {
  protected:

@@ -14,18 +14,9 @@
 namespace kiosk {
 namespace {
 
-hal::Devices sim_devices() {
-  nlohmann::json config = nlohmann::json::object();
-  for (hal::DeviceClass device : hal::kAllDeviceClasses) config[hal::to_string(device)] = {{"driver", "sim"}};
-  config["face_camera"]["frames"] = {"images/face-ok.ppm"};
-  auto devices = devices::make_devices(config, devices::DriverContext{KIOSK_TEST_ASSETS});
-  EXPECT_TRUE(devices.ok());
-  return devices.release_value();
-}
-
 class JourneyTest : public AppTest {
  protected:
-  JourneyTest() : AppTest(sim_devices()) {}
+  JourneyTest() : AppTest(sim_devices({{"face_camera", {{"frames", {"images/face-ok.ppm"}}}}})) {}
   void SetUp() override {
     ASSERT_TRUE(face::FaceGate::create().ok());
     Services services;

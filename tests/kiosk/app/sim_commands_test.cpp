@@ -8,14 +8,6 @@
 namespace kiosk {
 namespace {
 
-hal::Devices sim_devices() {
-  nlohmann::json config = nlohmann::json::object();
-  for (hal::DeviceClass device : hal::kAllDeviceClasses) config[hal::to_string(device)] = {{"driver", "sim"}};
-  auto devices = devices::make_devices(config, devices::DriverContext{KIOSK_TEST_ASSETS});
-  EXPECT_TRUE(devices.ok());
-  return devices.release_value();
-}
-
 class SimCommandsTest : public AppTest {
  protected:
   SimCommandsTest() : AppTest(sim_devices()) {}

@@ -89,8 +89,18 @@ void Device::set_status(DeviceStatus status) {
     std::lock_guard lock(mutex_);
     if (status_ == status) return;
     status_ = std::move(status);
+    if (status_.state == DeviceState::offline || status_.state == DeviceState::hardware_error ||
+        status_.state == DeviceState::user_error) {
+      const auto now = std::chrono::system_clock::now().time_since_epoch();
+      last_problem_ = Problem{status_, std::chrono::duration_cast<std::chrono::milliseconds>(now).count()};
+    }
   }
   emit(DeviceEvent::Kind::status_changed);
+}
+
+std::optional<Device::Problem> Device::last_problem() const {
+  std::lock_guard lock(mutex_);
+  return last_problem_;
 }
 
 void Device::emit(DeviceEvent::Kind kind) {

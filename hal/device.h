@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "kiosk/core/cancel.h"
@@ -108,6 +109,13 @@ class Device {
   DeviceClass device_class() const { return class_; }
   const std::string& driver() const { return driver_; }
   DeviceStatus status() const;
+  // The last time the device was in trouble (offline, hardware or user error), for technicians:
+  // the status then and when (Unix ms). Kept after the device recovers. nullopt: never.
+  struct Problem {
+    DeviceStatus status;
+    std::int64_t at_unix_ms = 0;
+  };
+  std::optional<Problem> last_problem() const;
   // One listener; nullptr detaches. Thread-safe; after set_listener(nullptr) returns, the old
   // listener is not called again.
   void set_listener(DeviceListener listener);
@@ -126,6 +134,7 @@ class Device {
   const std::string driver_;
   mutable std::mutex mutex_;
   DeviceStatus status_;
+  std::optional<Problem> last_problem_;
   std::mutex listener_mutex_;
   DeviceListener listener_;
 };

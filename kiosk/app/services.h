@@ -44,6 +44,9 @@ class Lazy {
   std::atomic<T*> ready_{nullptr};
 };
 
+namespace crypto {
+class Crypto;
+}
 namespace face {
 class FaceGate;
 }
@@ -61,6 +64,10 @@ class IssuerKeys;
 }
 namespace voice {
 class Voice;
+}
+namespace ops {
+class Operations;
+class PinGuard;
 }
 
 struct Services {
@@ -82,6 +89,15 @@ struct Services {
   // Spoken prompts (espeak-ng through SDL audio, its own thread). Built on the worker after the
   // first frame; the app speaks only once peek() has it. Null, or never built: a silent kiosk.
   Lazy<voice::Voice>* voice = nullptr;
+  // What technician mode shows and does (kiosk/ops/operations.h): device reports and self-tests,
+  // the network check, the outbox, log lines, diagnostics bundles, the audit trail. Thread-safe;
+  // the blocking calls run on the worker. Null: technician mode shows only the screen tests.
+  ops::Operations* operations = nullptr;
+  // Wrong technician PINs and the lockout (kiosk/ops/technician_pin.h), kept across restarts.
+  // UI thread only. Null: technician mode cannot be entered at the terminal.
+  ops::PinGuard* pin_guard = nullptr;
+  // The crypto seam, for checking the technician PIN's hash. Thread-safe.
+  crypto::Crypto* crypto = nullptr;
 };
 
 }  // namespace kiosk

@@ -99,6 +99,31 @@ Result<Config> parse_config(std::string_view json_text) {
     TRY_STATUS(read_int(voice, "words_per_minute", 80, 450, config.voice.words_per_minute));
     TRY_STATUS(read_int(voice, "volume_step", 1, 5, config.voice.volume_step));
   }
+  if (root.contains("technician")) {
+    const json& technician = root["technician"];
+    if (!technician.is_object()) return field_error("technician", "must be an object");
+    TRY_STATUS(read_string(technician, "pin_hash", config.technician.pin_hash));
+    if (!config.technician.pin_hash.empty() && config.technician.pin_hash.rfind("pbkdf2-sha256$", 0) != 0) {
+      return field_error("technician.pin_hash", "must look like pbkdf2-sha256$<iterations>$<salt>$<hash> (kioskctl pin-hash)");
+    }
+    TRY_STATUS(read_int(technician, "max_tries", 1, 20, config.technician.max_tries));
+    TRY_STATUS(read_int(technician, "lockout_minutes", 1, 24 * 60, config.technician.lockout_minutes));
+  }
+  if (root.contains("ops")) {
+    const json& ops = root["ops"];
+    if (!ops.is_object()) return field_error("ops", "must be an object");
+    TRY_STATUS(read_path(ops, "control_socket", config.ops.control_socket));
+    TRY_STATUS(read_string(ops, "admin_group", config.ops.admin_group));
+    TRY_STATUS(read_path(ops, "metrics_dir", config.ops.metrics_dir));
+    TRY_STATUS(read_int(ops, "metrics_interval_s", 1, 3600, config.ops.metrics_interval_s));
+    TRY_STATUS(read_path(ops, "audit_log", config.ops.audit_log));
+    TRY_STATUS(read_path(ops, "audit_key_file", config.ops.audit_key_file));
+    TRY_STATUS(read_path(ops, "state_dir", config.ops.state_dir));
+    TRY_STATUS(read_path(ops, "bundle_dir", config.ops.bundle_dir));
+    if (!config.ops.audit_log.empty() && config.ops.audit_key_file.empty()) {
+      return field_error("ops.audit_key_file", "is required when ops.audit_log is set");
+    }
+  }
   if (root.contains("platform")) {
     const json& platform = root["platform"];
     if (!platform.is_object()) return field_error("platform", "must be an object");

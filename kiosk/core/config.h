@@ -42,6 +42,29 @@ struct VoiceConfig {
   int volume_step = 4;       // 1 … 5 at the start of every session
 };
 
+// Technician mode (screens/technician_*.cpp): entered by a hidden gesture and a PIN. Only a salted
+// hash of the PIN is kept (kiosk/ops/technician_pin.h); no hash: technician mode cannot be opened
+// at the terminal (kioskctl still works over SSH).
+struct TechnicianConfig {
+  std::string pin_hash;       // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
+  int max_tries = 5;          // wrong PINs in a row before the lockout
+  int lockout_minutes = 15;
+};
+
+// 7×24 operations (issue 7): the control socket for kioskctl, Prometheus metrics, the audit trail.
+// Every path empty (the default, for development): that part is off. The packaged config
+// (packaging/config.json) turns them all on.
+struct OpsConfig {
+  std::filesystem::path control_socket;  // "/run/kiosk/control.sock"
+  std::string admin_group = "kiosk-admin";  // besides root, members may use the socket
+  std::filesystem::path metrics_dir;     // node_exporter's textfile directory
+  int metrics_interval_s = 15;
+  std::filesystem::path audit_log;       // "/var/lib/kiosk/audit.log"
+  std::filesystem::path audit_key_file;  // HMAC key, 32 bytes, mode 0600; created if missing
+  std::filesystem::path state_dir;       // restart counter, technician lockout
+  std::filesystem::path bundle_dir = "/tmp";  // where diagnostics bundles go when no USB stick
+};
+
 struct Config {
   std::string terminal_id = "SIM-0001";
   std::string hall_name = "泸州市政务服务中心";      // shown on the attract screen
@@ -66,6 +89,8 @@ struct Config {
   nlohmann::json devices = nlohmann::json::object();  // per device class: {"driver": "sim", …}
   PlatformConfig platform;
   VoiceConfig voice;
+  TechnicianConfig technician;
+  OpsConfig ops;
 };
 
 Result<Config> parse_config(std::string_view json_text);

@@ -12,6 +12,8 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::cancelled: return "cancelled";
     case ErrorKind::device: return "device error";
     case ErrorKind::unsupported: return "unsupported";
+    case ErrorKind::busy: return "busy";
+    case ErrorKind::permission: return "permission denied";
   }
   return "unknown";
 }

@@ -20,6 +20,8 @@ enum class ErrorKind {
   cancelled,         // the caller cancelled
   device,            // a device reported a fault
   unsupported,       // not available in this build or on this device
+  busy,              // in use (a citizen's session, another job); try again later
+  permission,        // the caller may not do this (a socket peer, a file mode)
 };
 
 const char* to_string(ErrorKind kind);

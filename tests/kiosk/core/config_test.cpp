@@ -56,6 +56,11 @@ INSTANTIATE_TEST_SUITE_P(
                     BadConfig{R"({"voice": true})", "voice"}, BadConfig{R"({"voice": {"volume_step": 9}})", "volume_step"},
                     BadConfig{R"({"voice": {"auto": "yes"}})", "auto"},
                     BadConfig{R"({"platform": []})", "platform"},
+                    BadConfig{R"({"technician": {"pin_hash": "1234"}})", "technician.pin_hash"},
+                    BadConfig{R"({"technician": {"max_tries": 0}})", "max_tries"},
+                    BadConfig{R"({"ops": {"audit_log": "/var/lib/kiosk/audit.log"}})", "ops.audit_key_file"},
+                    BadConfig{R"({"ops": {"metrics_interval_s": 0}})", "metrics_interval_s"},
+                    BadConfig{R"({"ops": "on"})", "ops"},
                     BadConfig{R"({"platform": {"url": "http://plain"}})", "platform.url"},
                     BadConfig{R"({"platform": {"url": "https://p", "cert_file": "c", "key_file": "k"}})", "platform.ca_file"},
                     BadConfig{R"({"platform": {"url": "https://p", "ca_file": "a", "cert_file": "c", "key_file": "k",
@@ -64,6 +69,23 @@ INSTANTIATE_TEST_SUITE_P(
                                   "heartbeat_s": 0}})", "heartbeat_s"},
                     BadConfig{"{\"hall_name\": \"\xFF\xFE\"}", "not valid JSON"},
                     BadConfig{R"({"terminal_id": "x")", "config"}));
+
+TEST(Config, OpsPartsAreOffUnlessConfigured) {
+  auto defaults = parse_config("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->ops.control_socket.empty());
+  EXPECT_TRUE(defaults->ops.metrics_dir.empty());
+  EXPECT_TRUE(defaults->technician.pin_hash.empty());
+  EXPECT_EQ(defaults->technician.max_tries, 5);
+  auto set = parse_config(R"({"technician": {"pin_hash": "pbkdf2-sha256$1000$00$00", "max_tries": 3},
+                              "ops": {"control_socket": "/run/k.sock", "metrics_dir": "/m", "audit_log": "/a",
+                                      "audit_key_file": "/k", "metrics_interval_s": 30}})");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->technician.max_tries, 3);
+  EXPECT_EQ(set->ops.control_socket, "/run/k.sock");
+  EXPECT_EQ(set->ops.metrics_interval_s, 30);
+  EXPECT_EQ(set->ops.audit_key_file, "/k");
+}
 
 TEST(Config, PlatformIsOffUnlessConfigured) {
   EXPECT_FALSE(parse_config("{}").value().platform.enabled);

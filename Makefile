@@ -4,8 +4,11 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
+# ccache keyed on paths relative to the checkout, so a clean clone elsewhere hits the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build demo test test-fast test-asan bench fuzz golden clean deps crash-test
+.PHONY: all build demo test test-fast test-asan bench fuzz golden clean deps crash-test image
 
 all: build
 
@@ -92,3 +95,19 @@ fuzz:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+
+# The terminal's OS image (image/README.md): the .deb from $(BUILD), a Debian 12 rootfs by
+# debootstrap in IMAGE_DIR/rootfs, and a RAUC bundle of it signed with IMAGE_KEYS (made as
+# development keys by image/dev-keys when missing). Takes minutes and network; not part of `make test`.
+IMAGE_DIR  ?= build-image
+IMAGE_KEYS ?= $(IMAGE_DIR)/dev-keys
+image: build
+	tools/install-deps image
+	@[ -f $(IMAGE_KEYS)/ca.crt ] || image/dev-keys $(IMAGE_KEYS)
+	@! grep -q ' $(abspath $(IMAGE_DIR))/rootfs/' /proc/mounts || { echo "make image: something is still mounted in $(IMAGE_DIR)/rootfs (an interrupted build): umount it first"; exit 1; }
+	rm -rf $(IMAGE_DIR)/deb $(IMAGE_DIR)/rootfs $(IMAGE_DIR)/rootfs.*.log
+	cpack --config $(BUILD)/CPackConfig.cmake -B $(IMAGE_DIR)/deb
+	image/build-rootfs --deb $$(ls $(IMAGE_DIR)/deb/kiosk_*.deb) --keyring $(IMAGE_KEYS)/ca.crt $(IMAGE_DIR)/rootfs
+	image/make-bundle --cert $(IMAGE_KEYS)/signing.crt --key $(IMAGE_KEYS)/signing.key \
+	  --keyring $(IMAGE_KEYS)/ca.crt $(IMAGE_DIR)/rootfs $(IMAGE_DIR)/kiosk.raucb
+	image/verify-bundle --keyring $(IMAGE_KEYS)/ca.crt $(IMAGE_DIR)/kiosk.raucb

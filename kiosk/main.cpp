@@ -4,6 +4,7 @@
 #include <SDL.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <sstream>
 #include <ctime>
+#include <thread>
 
 #include "devices/registry.h"
 #include "kiosk/app/app.h"
@@ -22,7 +24,13 @@
 #include "kiosk/face/face_gate.h"
 #include "kiosk/voice/voice.h"
 #include "kiosk/ime/pinyin_engine.h"
+#include "kiosk/crypto/key_file.h"
 #include "kiosk/licence/issuer_keys.h"
+#include "kiosk/ops/audit_log.h"
+#include "kiosk/ops/control_server.h"
+#include "kiosk/ops/metrics.h"
+#include "kiosk/ops/service/kiosk_operations.h"
+#include "kiosk/ops/technician_pin.h"
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
@@ -97,11 +105,33 @@ std::filesystem::path find_assets(const Config& config) {
   return KIOSK_INSTALLED_ASSETS;
 }
 
+// The fleet gauges from live state (the MetricsWriter's thread). Labels are device classes,
+// driver names and fixed words only: never anything a citizen typed or carried.
+void collect_metrics(ops::Operations& operations, ops::Metrics& m) {
+  using namespace ops::metric;
+  const ops::StatusReport status = operations.status();
+  for (const ops::DeviceReport& device : status.devices) {
+    m.set(kDeviceUp, {{"device", device.device}, {"driver", device.driver.empty() ? "none" : device.driver}},
+          device.up ? 1 : 0);
+  }
+  m.set(kOutboxDepth, static_cast<double>(status.outbox.pending));
+  m.set(kOutboxDead, static_cast<double>(status.outbox.dead));
+  m.set(kOutboxOldestAge, static_cast<double>(status.outbox.oldest_pending_age_s));
+  m.set(kStaffNeeded, status.staff_needed ? 1 : 0);
+  m.set(kCatalogAge, static_cast<double>(status.catalog.age_s));
+  m.set(kPlatformReachable, status.platform_reachable ? 1 : 0);
+  if (status.certificate_days_left) m.set(kCertificateExpiryDays, *status.certificate_days_left);
+  if (status.clock_skew_s) m.set(kClockSkew, static_cast<double>(*status.clock_skew_s));
+  if (auto verdict = operations.verify_audit(); verdict.ok()) m.set(kAuditChainIntact, verdict->value("intact", false) ? 1 : 0);
+  else if (verdict.error().kind != ErrorKind::unsupported) m.set(kAuditChainIntact, 0);
+  m.set_counter(kLogLinesDropped, {}, static_cast<double>(log::dropped_lines()));
+}
+
 // The platform channel from the config (paths relative to the config file's folder). A channel
 // that cannot open — a world-readable key, a missing certificate, an unwritable data folder — is
 // refused loudly and the kiosk runs on its factory catalog, so the hall still has guides.
 std::unique_ptr<platform::Channel> open_channel(const Config& config, const std::filesystem::path& config_dir,
-                                                crypto::Crypto& crypto) {
+                                                crypto::Crypto& crypto, ops::Metrics& metrics) {
   if (!config.platform.enabled) return nullptr;
   const PlatformConfig& p = config.platform;
   auto resolve = [&](const std::filesystem::path& path) { return path.is_relative() ? config_dir / path : path; };
@@ -113,6 +143,9 @@ std::unique_ptr<platform::Channel> open_channel(const Config& config, const std:
   settings.tls.pinned_public_key = p.pinned_public_key;
   settings.tls.connect_timeout = p.connect_timeout_ms;
   settings.tls.total_timeout = p.request_timeout_ms;
+  settings.tls.on_request = [&metrics](const std::string& endpoint, double seconds) {
+    metrics.observe(ops::metric::kPlatformRequestDuration, {{"endpoint", endpoint}}, seconds);
+  };
   settings.region = p.region;
   settings.data_dir = resolve(p.data_dir);
   settings.seal_key_file = p.seal_key_file.empty() ? settings.data_dir / "seal.key" : resolve(p.seal_key_file);
@@ -204,6 +237,11 @@ int run_window(App& app, const Options& options, const Config& config, const std
     return ui::Point{static_cast<int>(touch.x * canvas_w), static_cast<int>(touch.y * canvas_h)};
   };
   bool running = true;
+  // Fault injection for the watchdog test (tests/ops): the loop stops turning this long after
+  // the first frame, as a hung UI thread would, while every other thread goes on.
+  const char* hang_env = std::getenv("KIOSK_FAULT_HANG_UI_MS");
+  const long hang_ms = hang_env ? std::strtol(hang_env, nullptr, 10) : 0;
+  Milliseconds hang_at = -1;  // -1: no hang due
   // Under systemd: READY after the first frame, WATCHDOG only while this loop turns.
   SdNotifier systemd = SdNotifier::from_environment();
   bool announced = false;
@@ -224,9 +262,16 @@ int run_window(App& app, const Options& options, const Config& config, const std
         announced = true;
         after_first_frame();
         if (auto sent = systemd.ready(); !sent) log::warning("main", sent.error().message);
+        if (hang_ms > 0) hang_at = app.now() + 1000;
       }
     }
+    if (hang_at >= 0 && app.now() >= hang_at) {
+      log::error("main", "fault injection: the UI loop hangs for " + std::to_string(hang_ms) + " ms");
+      std::this_thread::sleep_for(std::chrono::milliseconds(hang_ms));
+      hang_at = -1;
+    }
     std::optional<Milliseconds> wake_at = next;
+    if (hang_at >= 0) wake_at = wake_at ? std::min(*wake_at, hang_at) : hang_at;
     if (const auto ping_by = systemd.tick(app.now())) wake_at = wake_at ? std::min(*wake_at, *ping_by) : *ping_by;
     SDL_Event event;
     int timeout = -1;
@@ -333,14 +378,15 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Fleet metrics (issue 7): one registry, filled from here on, written by a MetricsWriter below
+  // when ops.metrics_dir is set. It outlives the channel (whose requests it times).
+  ops::Metrics metrics;
+  if (auto described = ops::describe_kiosk_metrics(metrics); !described.ok()) log::error("main", described.error().message);
   std::unique_ptr<crypto::Crypto> crypto = crypto::make_crypto();
   std::unique_ptr<platform::Channel> channel =
       open_channel(config, options.config_file.empty() ? std::filesystem::current_path() : options.config_file.parent_path(),
-                   *crypto);
+                   *crypto, metrics);
 
-  // The journeys' services: the face gate (OpenCV cascade), OCR (Tesseract, loaded on its own
-  // worker) and a second set of fonts for receipts rendered off the UI thread. A missing part
-  // disables what needs it (the screens say so); it does not stop the kiosk.
   // The journeys' services, each built on first use (Lazy): the face gate (OpenCV's cascade),
   // OCR (Tesseract, on its own worker, on the first reading), pinyin (a decoder process) and a
   // second set of fonts for receipts rendered off the UI thread. A part that cannot be built
@@ -376,13 +422,95 @@ int main(int argc, char** argv) {
   if (config.voice.enabled) services.voice = &voice;
   licence::IssuerKeys issuer_keys(*crypto);  // the licence issuers' keys, fetched on first use
   services.issuer_keys = &issuer_keys;
+  services.crypto = crypto.get();
+
+  // Operations (issue 7): starts and crash loops, the audit trail, the technician PIN guard and
+  // what technicians and kioskctl can ask of the kiosk.
+  const std::filesystem::path state_dir = config.ops.state_dir;
+  if (!state_dir.empty()) {
+    std::error_code made;
+    std::filesystem::create_directories(state_dir, made);
+    if (made) log::warning("main", "state dir " + state_dir.string() + ": " + made.message());
+  }
+  const ops::StartRecord start = ops::record_start(state_dir, std::time(nullptr));
+  if (start.crash_loop) log::error("main", "crash loop: the kiosk ended uncleanly 3 times in 10 minutes; optional services stay off");
+  std::unique_ptr<ops::AuditLog> audit_log;
+  if (!config.ops.audit_log.empty()) {
+    auto key = crypto::load_or_create_seal_key(*crypto, config.ops.audit_key_file);
+    auto opened = key.ok() ? ops::AuditLog::open(config.ops.audit_log, *key, *crypto) : Result<std::unique_ptr<ops::AuditLog>>(key.error());
+    if (opened.ok()) audit_log = opened.release_value();
+    else log::error("main", "audit trail not written: " + opened.error().message);
+  }
+  ops::PinGuard pin_guard(state_dir.empty() ? std::filesystem::path() : state_dir / "technician-pin.json",
+                          config.technician.max_tries, config.technician.lockout_minutes);
+  services.pin_guard = &pin_guard;
+  std::atomic<App*> running_app = nullptr;  // set once the app exists; read by the operations on any thread
+  ops::OperationsDependencies ops_dependencies;
+  ops_dependencies.config = config;
+  ops_dependencies.config_file = options.config_file;
+  ops_dependencies.devices = &devices.value();
+  ops_dependencies.channel = channel.get();
+  ops_dependencies.audit = audit_log.get();
+  ops_dependencies.crypto = crypto.get();
+  ops_dependencies.ocr = ocr_service.get();
+  ops_dependencies.app_view = [&running_app] {
+    ops::AppView view;
+    App* app = running_app.load();
+    if (app == nullptr) return view;
+    const App::Snapshot snapshot = app->status_snapshot();
+    view.screen = snapshot.screen;
+    view.session_active = snapshot.session_active;
+    view.staff_needed = snapshot.staff_needed;
+    view.catalog_items = snapshot.catalog_items;
+    return view;
+  };
+  ops_dependencies.metrics_text = [&metrics] { return metrics.render(); };
+  ops_dependencies.on_audit = [&metrics](const std::string& event, const nlohmann::json& detail) {
+    if (event != "technician_entry" || !detail.is_object()) return;
+    const std::string result = detail.value("result", "");
+    if (result == "ok") metrics.add(ops::metric::kTechnicianEntries);
+    else if (result == "wrong_pin") metrics.add(ops::metric::kTechnicianPinFailures);
+  };
+  ops_dependencies.restarts = start.starts - 1;
+  ops_dependencies.crash_loop = start.crash_loop;
+  ops_dependencies.version = KIOSK_VERSION;
+  ops::KioskOperations operations(std::move(ops_dependencies));
+  services.operations = &operations;
+  if (start.crash_loop) services.voice = nullptr;  // optional parts stay off until the loop is broken
+  (void)operations.audit("kiosk_start", {{"restarts", start.starts - 1}, {"crash_loop", start.crash_loop}});
+  {
+    // Config and certificate changes since the last start go into the audit trail.
+    const std::filesystem::path config_dir =
+        options.config_file.empty() ? std::filesystem::current_path() : options.config_file.parent_path();
+    auto resolve = [&](const std::filesystem::path& path) {
+      return path.empty() || path.is_absolute() ? path : config_dir / path;
+    };
+    for (const ops::FileChange& change :
+         ops::detect_file_changes(state_dir,
+                                  {{"config", options.config_file},
+                                   {"certificate", resolve(config.platform.cert_file)},
+                                   {"platform_ca", resolve(config.platform.ca_file)}},
+                                  *crypto)) {
+      (void)operations.audit(change.file == "config" ? "config_changed" : "certificate_changed",
+                             {{"file", change.file}, {"before", change.before}, {"after", change.after}});
+    }
+  }
+  metrics.set(ops::metric::kUp, 1);
+  metrics.set(ops::metric::kStartTime, static_cast<double>(std::time(nullptr)));
+  metrics.set_counter(ops::metric::kRestarts, {}, static_cast<double>(start.starts - 1));
 
   SteadyClock steady_clock;
   VirtualClock virtual_clock;
   screens::StandardScreens screen_factory;
-  App app(App::Dependencies{config, strings.release_value(), atlas.release_value(),
-                            options.headless ? static_cast<Clock*>(&virtual_clock) : &steady_clock, &devices.value(),
-                            &screen_factory, channel.get(), services});
+  App::Dependencies app_dependencies{config, strings.release_value(), atlas.release_value(),
+                                     options.headless ? static_cast<Clock*>(&virtual_clock) : &steady_clock,
+                                     &devices.value(), &screen_factory, channel.get(), services};
+  app_dependencies.on_session_end = [&metrics](std::string_view outcome) {
+    metrics.add(ops::metric::kSessions, {{"outcome", std::string(outcome)}});
+  };
+  app_dependencies.on_frame = [&metrics](double seconds) { metrics.observe(ops::metric::kFrameTime, seconds); };
+  App app(std::move(app_dependencies));
+  running_app = &app;
   if (options.landscape) app.set_orientation(true);
   app.start();
   // The slow services are built on the worker once the citizen can see the screen (the face gate
@@ -392,11 +520,29 @@ int main(int argc, char** argv) {
         [&] {
           (void)face_gate.get();
           (void)receipt_atlas.get();
-          if (config.voice.enabled) (void)voice.get();
+          if (config.voice.enabled && !start.crash_loop) (void)voice.get();
         },
         [] {});
   };
   if (channel) channel->start();
+
+  // Fleet metrics into node_exporter's textfile folder, gathered from live state each interval.
+  std::unique_ptr<ops::MetricsWriter> metrics_writer;
+  if (!config.ops.metrics_dir.empty()) {
+    metrics_writer = std::make_unique<ops::MetricsWriter>(
+        metrics, config.ops.metrics_dir, std::chrono::seconds(std::max(1, config.ops.metrics_interval_s)),
+        [&operations](ops::Metrics& m) { collect_metrics(operations, m); });
+    metrics_writer->start();
+  }
+  // The control socket for kioskctl (root or the admin group only).
+  std::unique_ptr<ops::ControlServer> control_server;
+  if (!config.ops.control_socket.empty()) {
+    ops::ControlServerOptions control_options;
+    control_options.bundle_dir = config.ops.bundle_dir;
+    auto started = ops::ControlServer::start(config.ops.control_socket, config.ops.admin_group, operations, control_options);
+    if (started.ok()) control_server = started.release_value();
+    else log::error("main", "control socket not opened (kioskctl will not reach this kiosk): " + started.error().message);
+  }
 
   int exit_code = 0;
   if (options.headless) {
@@ -437,8 +583,18 @@ int main(int argc, char** argv) {
   } else {
     exit_code = run_window(app, options, config, warm_up);
   }
+  // kioskctl and the metrics read the app and the devices: stop them before either goes.
+  if (control_server) control_server->stop();
+  if (metrics_writer) {
+    metrics.set(ops::metric::kUp, 0);
+    metrics_writer->stop();
+    (void)metrics_writer->write_now();
+  }
   // OCR answers go to the app: stop the service (waiting for a reading in progress) first.
+  running_app = nullptr;
   ocr_service.reset();
+  (void)operations.audit("kiosk_stop", {{"exit_code", exit_code}});
+  ops::record_clean_stop(state_dir);
   voice.reset();
   SDL_Quit();
   return exit_code;

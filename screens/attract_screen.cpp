@@ -1,6 +1,8 @@
 // Attract screen: what an idle terminal shows. A touch anywhere (or a placed ID card) starts.
 // The slogans rotate in standard mode; elderly mode shows no promotions and never changes by itself.
+// Holding the invisible top-left corner for 5 s opens technician mode (screens/technician.h).
 #include "screens/screens.h"
+#include "screens/technician.h"
 
 namespace screens {
 namespace {
@@ -50,7 +52,8 @@ class AttractScreen final : public Screen {
     // A touch anywhere starts, as the hint says.
     auto anywhere = std::make_unique<ui::TapArea>(std::move(page), [&app] { begin(app); });
     anywhere->set_id("attract");
-    return anywhere;
+    // The hidden way into technician mode: a short touch on the corner starts like anywhere else.
+    return make_hidden_corner(std::move(anywhere), hold_, [&app] { return app.now(); }, [&app] { begin(app); });
   }
 
   void on_device_event(AppContext& app, const hal::DeviceEvent& event) override {
@@ -58,12 +61,20 @@ class AttractScreen final : public Screen {
     if (event.kind == hal::DeviceEvent::Kind::card_placed) begin(app);
   }
 
-  // Elderly mode never changes by itself, so the idle loop sleeps until touched.
+  // Elderly mode never changes by itself, so the idle loop sleeps until touched (or the corner is held).
   std::optional<Milliseconds> wake_at() const override {
-    if (elderly_) return std::nullopt;
-    return next_rotation_;
+    const auto hold = hold_->due();
+    if (elderly_ || !next_rotation_) return hold;
+    return hold ? std::min(*hold, *next_rotation_) : next_rotation_;
   }
   void on_time(AppContext& app) override {
+    if (const auto due = hold_->due(); due && app.now() >= *due) {
+      hold_->pressed_at.reset();
+      app.push(make_technician_entry_screen(app));
+      return;
+    }
+    // No rotation under a finger on the corner (a rebuild would end the hold), nor before it is due.
+    if (hold_->pressed_at || (next_rotation_ && app.now() < *next_rotation_ && *next_rotation_ != 0)) return;
     const Milliseconds interval = app.config().attract_rotate_seconds * Milliseconds{1000};
     if (next_rotation_ && !app.theme().elderly_mode()) {
       ++slogan_;
@@ -80,6 +91,7 @@ class AttractScreen final : public Screen {
   int slogan_ = 0;
   bool elderly_ = false;
   std::optional<Milliseconds> next_rotation_ = Milliseconds{0};
+  std::shared_ptr<HoldGesture> hold_ = std::make_shared<HoldGesture>();
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "kiosk/licence/issuer_keys.h"
 #include "kiosk/licence/pdf_document.h"
 #include "kiosk/licence/watermark.h"
+#include "kiosk/ops/operations.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/platform/messages.h"
 #include "kiosk/ui/image_view.h"
@@ -578,8 +579,9 @@ class LicencesScreen final : public Screen {
     const std::string licence_id = licences_[current_].id;
     CancelToken cancel = cancel_;
     std::weak_ptr<int> alive = alive_;
+    ops::Operations* operations = app.services().operations;
     app.run_in_background(
-        [document, result, printer, channel, licence_id, cancel] {
+        [document, result, printer, channel, licence_id, cancel, operations] {
           auto stamped = licence::stamp_watermark(*document->pdf, document->answer.watermark, cancel);
           if (!stamped.ok()) {
             result->prepare_error = stamped.error();
@@ -594,6 +596,8 @@ class LicencesScreen final : public Screen {
             result->print_error = printed.error();
             return;
           }
+          // The audit trail records that a licence was printed, not whose or which.
+          if (operations) (void)operations->audit("licence_print", {{"copies", 1}});
           if (!channel) return;
           const nlohmann::json report = {{"kind", "licence"},
                                          {"licence_id", licence_id},

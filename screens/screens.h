@@ -37,6 +37,9 @@ std::unique_ptr<kiosk::Screen> make_rating_screen(std::string case_number);
 // 排队叫号: choose a business category, take a ticket (priority with the ID card), print it.
 std::unique_ptr<kiosk::Screen> make_queue_screen();
 
+// Technician mode (issue 7): screens/technician.h declares its screens; the attract screen opens
+// it through make_technician_entry_screen.
+
 // An item as a list row (name, then at-kiosk / same-day / visits), tapping opens its guide.
 std::unique_ptr<kiosk::ui::Widget> make_item_row(kiosk::AppContext& app, const kiosk::catalog::Item& item);
 std::string item_summary(kiosk::AppContext& app, const kiosk::catalog::Item& item);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "kiosk/apply/application.h"
 #include "kiosk/core/log.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/voice/voice.h"
@@ -42,6 +43,8 @@ App::App(Dependencies dependencies)
       canvas_(display_.width, display_.height),
       statuses_(5) {
   channel_ = dependencies.channel;
+  on_session_end_ = std::move(dependencies.on_session_end);
+  on_frame_ = std::move(dependencies.on_frame);
   strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
   voice_automatic_ = config_.voice.automatic;
 }
@@ -296,6 +299,11 @@ void App::back_to(const std::string& screen_name) {
 
 void App::end_session() {
   log::info("app", "session ended");
+  if (session_.active && on_session_end_) {
+    const bool submitted = session_.application && !session_.application->local_receipt.empty();
+    on_session_end_(ending_by_timeout_ ? "timed_out" : submitted ? "submitted" : "finished");
+  }
+  ending_by_timeout_ = false;
   session_.wipe();
   if (staff_needed_) call_staff(false);  // the citizen has gone; the hall saw the call
   // The next citizen hears nothing of this one's prompts, at the terminal's own volume.
@@ -528,6 +536,7 @@ void App::check_inactivity() {
   }
   if (current >= *warning_deadline_) {
     log::info("app", "inactivity timeout");
+    ending_by_timeout_ = true;
     end_session();
     return;
   }
@@ -705,6 +714,7 @@ std::unique_ptr<ui::Widget> App::build_device_notice() {
 }
 
 void App::build_tree() {
+  publish_snapshot();
   Screen& screen = *stack_.back();
   auto body = screen.build(*this);
   if (!screen.has_chrome()) {
@@ -747,6 +757,7 @@ void App::layout() {
 
 bool App::render() {
   if (stack_.empty()) return false;
+  const auto started = std::chrono::steady_clock::now();
   layout();
   auto context = ui_context();
   if (!needs_redraw_) return false;
@@ -754,7 +765,22 @@ bool App::render() {
   root_->draw(canvas_, context);
   if (dialog_) dialog_->draw(canvas_, context);
   needs_redraw_ = false;
+  if (on_frame_) on_frame_(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return true;
+}
+
+App::Snapshot App::status_snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  Snapshot snapshot = snapshot_;
+  snapshot.staff_needed = staff_needed_;
+  return snapshot;
+}
+
+void App::publish_snapshot() {
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_.screen = stack_.empty() ? "" : stack_.back()->name();
+  snapshot_.session_active = session_.active;
+  snapshot_.catalog_items = catalog_ ? catalog_->items.size() : 0;
 }
 
 std::vector<ui::VisibleWidget> App::visible_widgets() {

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <functional>
 #include <vector>
 
 #include "hal/devices.h"
@@ -32,6 +34,17 @@ class App final : public AppContext {
     ScreenFactory* screens;
     platform::Channel* channel = nullptr;  // null: no platform, the factory catalog file
     Services services = {};
+    // Operations hooks (metrics): a session ended ("submitted", "timed_out", "finished"); a frame
+    // took this long to lay out and draw (seconds). Called on the UI thread; must not block.
+    std::function<void(std::string_view outcome)> on_session_end = {};
+    std::function<void(double seconds)> on_frame = {};
+  };
+  // What technicians and kioskctl see of the app, readable from any thread (status_snapshot()).
+  struct Snapshot {
+    std::string screen;
+    bool session_active = false;
+    bool staff_needed = false;
+    std::size_t catalog_items = 0;
   };
   explicit App(Dependencies dependencies);
   ~App() override;
@@ -78,6 +91,8 @@ class App final : public AppContext {
   // A citizen pressed "call staff" (and has not cancelled it, and the session goes on): sent in
   // every heartbeat until then, so the hall's staff see which terminal needs them.
   bool staff_needed() const { return staff_needed_; }
+  // Any thread: the top screen and whether a citizen is using the terminal.
+  Snapshot status_snapshot() const;
   // The last prompt given to the voice (a screen's title and instruction, or a dialog), also when
   // no voice is built (tests check it); empty after a session. Kept only in memory.
   const std::string& last_prompt() const { return last_prompt_; }
@@ -191,6 +206,12 @@ class App final : public AppContext {
   std::function<void()> wake_;
   std::atomic<std::int64_t> worker_busy_ns_{0};
   std::shared_ptr<std::atomic<int>> pending_work_ = std::make_shared<std::atomic<int>>(0);
+  void publish_snapshot();
+  mutable std::mutex snapshot_mutex_;
+  Snapshot snapshot_;
+  bool ending_by_timeout_ = false;
+  std::function<void(std::string_view)> on_session_end_;
+  std::function<void(double)> on_frame_;
   std::vector<hal::DeviceStatus> statuses_;  // by DeviceClass index, updated on the UI thread
   Worker worker_;  // last member: joined first, so jobs never outlive what they reference
 };

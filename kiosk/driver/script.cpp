@@ -27,7 +27,7 @@ const std::map<std::string, VerbSpec, std::less<>>& verbs() {
       {"lang", {1, 1}},     {"fault", {2, 3}},         {"scroll-to", {1, 1}},  {"platform", {1, 16}},
       {"face", {1, 1}},     {"scan", {1, 1}},          {"printer", {1, 2}},    {"unplug", {1, 1}},
       {"plug", {1, 1}},     {"sign", {1, 1}},          {"receipt", {1, 2}},
-      {"document", {1, 2}},   {"expect-spoken", {1, 1}},
+      {"document", {1, 2}},   {"expect-spoken", {1, 1}}, {"hold", {2, 3}},
   };
   return table;
 }
@@ -413,6 +413,29 @@ Status ScriptRunner::execute(const Command& command) {
       app_.tick();
     }
     app_.pointer_up({static_cast<int>(values[2]), static_cast<int>(values[3])});
+    return settle();
+  }
+  // hold <x> <y> <ms> | hold id=<id> <ms>: a finger pressed still for `ms` of virtual time (every
+  // timer on the way runs), then lifted — technician mode's hidden corner.
+  if (verb == "hold") {
+    ui::Point point;
+    long duration = 0;
+    if (args.size() == 3) {
+      point = {static_cast<int>(TRY(parse_number(args[0], command.line, "x"))),
+               static_cast<int>(TRY(parse_number(args[1], command.line, "y")))};
+      duration = TRY(parse_number(args[2], command.line, "hold"));
+    } else {
+      if (args[0].rfind("id=", 0) != 0) return Error::make(ErrorKind::invalid_argument, "hold takes <x> <y> <ms> or id=<id> <ms>");
+      const std::string id = args[0].substr(3);
+      const auto visible = app_.visible_widgets();
+      auto found = std::find_if(visible.rbegin(), visible.rend(), [&](const ui::VisibleWidget& entry) { return entry.widget->id() == id; });
+      if (found == visible.rend()) return Error::make(ErrorKind::not_found, "no visible widget with id \"" + id + "\"");
+      point = centre(found->visible);
+      duration = TRY(parse_number(args[1], command.line, "hold"));
+    }
+    app_.pointer_down(point);
+    TRY_STATUS(advance(duration));
+    frame_after([&] { app_.pointer_up(point); });
     return settle();
   }
   if (verb == "wait") return advance(TRY(parse_number(args[0], command.line, "wait")));

@@ -12,6 +12,7 @@
 //   platform advance <case number>   scan receipt   (the document camera sees the last receipt printed)
 //   face file=<image>|none   scan file=<image>|none   printer [receipt|document] paper-out|cover-open|ok
 //   unplug <device>          plug <device>          sign id=<widget id>
+//   hold <x> <y> <ms> | hold id=<widget id> <ms>   (a finger held still, then lifted)
 //   document count <n> | document text "<text>" | document save <name>   (what the certificate
 //                            printer printed: the sim twin's jobs, or a test cupsd's output folder)
 // Errors name the line: `line 4: no visible widget with text "下一步"`.

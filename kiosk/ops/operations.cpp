@@ -51,6 +51,7 @@ void to_json(json& out, const StatusReport& report) {
              {"version", report.version},
              {"uptime_s", report.uptime_s},
              {"restarts", report.restarts},
+             {"crash_loop", report.crash_loop},
              {"screen", report.screen},
              {"session_active", report.session_active},
              {"staff_needed", report.staff_needed},

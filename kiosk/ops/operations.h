@@ -76,7 +76,8 @@ struct StatusReport {
   std::string terminal_id;
   std::string version;             // the kiosk's version (CMake project version + git)
   std::int64_t uptime_s = 0;
-  std::int64_t restarts = 0;       // starts recorded in the state dir, this one included, minus 1
+  std::int64_t restarts = 0;       // starts recorded in the state dir before this one
+  bool crash_loop = false;         // 3+ unclean ends in the last 10 minutes (kiosk/ops/service)
   std::string screen;              // the top screen's name ("attract", "home", "form" …)
   bool session_active = false;     // a citizen is using the terminal
   bool staff_needed = false;

@@ -325,6 +325,11 @@ PlatformResult<HttpResponse> HttpClient::send(const HttpRequest& request, const 
   curl_slist_free_all(headers);
   if (cancelled) return make_error(PlatformErrorKind::cancelled, "cancelled", false);
   ++requests_sent_;
+  if (settings_.on_request) {
+    curl_off_t total_us = 0;
+    curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us);
+    settings_.on_request(endpoint_label(request.path), static_cast<double>(total_us) / 1e6);
+  }
   long connects = 0;
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
   connections_opened_ += connects;
@@ -340,6 +345,23 @@ PlatformResult<HttpResponse> HttpClient::send(const HttpRequest& request, const 
     if (when >= 0) response.server_time = when;
   }
   return response;
+}
+
+std::string endpoint_label(std::string_view path) {
+  constexpr std::string_view prefix = "/api/v1/";
+  if (path.substr(0, prefix.size()) == prefix) path.remove_prefix(prefix.size());
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  std::string label;
+  for (char c : path) {
+    if (c == '/' || c == '?' || c == '#') break;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') label += c;
+    else if (c >= 'A' && c <= 'Z') label += static_cast<char>(c - 'A' + 'a');
+    else if (c == '-') label += '_';
+  }
+  // A segment with a digit is an id (a case number, a region), not an endpoint: endpoint names
+  // are words. Ids never become labels.
+  if (label.empty() || label.find_first_of("0123456789") != std::string::npos) return "other";
+  return label;
 }
 
 PlatformResult<HttpResponse> HttpClient::exchange(const HttpRequest& request, const CancelToken& cancel,

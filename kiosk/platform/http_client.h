@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,7 +34,16 @@ struct TlsSettings {
   long low_speed_bytes_per_s = 512;     // slower than this for low_speed_time → timeout
   Milliseconds low_speed_time = 10000;
   std::size_t max_response_bytes = 8u << 20;
+  // Called after every request that reached the platform (answered or failed in transport, not
+  // cancelled) with endpoint_label(path) and the seconds it took: the fleet's latency histogram.
+  // Runs on the requesting thread; must be thread-safe and quick.
+  std::function<void(const std::string& endpoint, double seconds)> on_request;
 };
+
+// The metric label of a request path: its first segment after "/api/v1/" ("/api/v1/cases/42/
+// materials?x=1" → "cases"), letters and '_' only; "other" when nothing is left or the segment
+// holds a digit (an id, not an endpoint). Never an id.
+std::string endpoint_label(std::string_view path);
 
 // Why a request failed. `retryable` is the contract's rule: transport failures, timeouts, 5xx,
 // 429 and idempotency_in_flight are worth another try; other answers are final.

@@ -1,12 +1,15 @@
-// kioskctl: the technician's command line on a terminal. `kioskctl device …` runs one driver or
-// tool standalone and prints JSON (indented; --json for one line). Exit 0 on success, 1 when the
-// operation failed (one line on stderr says why), 2 for a usage mistake (with the usage).
+// kioskctl: the technician's command line on a terminal. `kioskctl status|devices|selftest|…` ask
+// the running kiosk over its control socket (ops_commands.h); `kioskctl device …` runs one driver
+// or tool standalone while the kiosk is stopped and prints JSON (indented; --json for one line).
+// Exit 0 on success, 1 when the operation failed (one line on stderr says why), 2 for a usage
+// mistake (with the usage).
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
 #include "tools/kioskctl/device_commands.h"
+#include "tools/kioskctl/ops_commands.h"
 
 namespace {
 
@@ -14,11 +17,13 @@ using namespace kiosk::kioskctl;
 
 std::string usage() {
   std::string text =
-      "usage: kioskctl [--json] device COMMAND [ARGUMENTS]\n"
-      "Runs one device driver or tool standalone and prints JSON (indented; --json: one line).\n"
-      "Exit 0 on success, 1 when the operation failed, 2 for a usage mistake.\n"
-      "Some commands print personal data: run them only where the screen cannot be overlooked.\n\n"
-      "commands:\n";
+      "usage: kioskctl [--json] [--socket PATH] [--config FILE] COMMAND [ARGUMENTS]\n"
+      "Exit 0 on success, 1 when the operation failed, 2 for a usage mistake; --json: one JSON line.\n\n"
+      "commands for the running kiosk:\n" +
+      ops_usage() +
+      "\ndevice commands (the kiosk stopped): run one device driver or tool standalone and print JSON\n"
+      "(indented; --json: one line). Some print personal data: run them only where the screen cannot\n"
+      "be overlooked.\n";
   for (const auto& command : device_commands()) {
     text += std::string("  device ") + command.group + (*command.action ? " " : "") + command.action + " " +
             command.synopsis + "\n      " + command.summary + "\n";
@@ -55,6 +60,17 @@ int run(std::vector<std::string> words) {
       return 0;
     }
   }
+  GlobalOptions options;
+  options.json = compact;
+  // --socket PATH and --config FILE before the command.
+  while (!words.empty() && (words[0] == "--socket" || words[0] == "--config")) {
+    if (words.size() < 2 || words[1].empty()) return usage_failure(words[0] + " needs a value");
+    auto& slot = words[0] == "--socket" ? options.socket : options.config;
+    if (slot) return usage_failure(words[0] + " given twice");
+    slot = words[1];
+    words.erase(words.begin(), words.begin() + 2);
+  }
+  if (!words.empty() && is_ops_command(words[0])) return run_ops_command(words, options, usage_failure);
   if (words.empty() || words[0] != "device") return usage_failure(words.empty() ? "no command" : "unknown command " + words[0]);
   words.erase(words.begin());
   std::size_t used = 0;

@@ -110,6 +110,40 @@ TEST_F(ChannelE2E, CatalogOverMutualTlsReusesOneConnection) {
   EXPECT_EQ(http->connections_opened(), 1) << "keep-alive: one TLS handshake for 22 requests";
 }
 
+TEST_F(ChannelE2E, EveryRequestIsTimedByEndpointForTheFleetMetrics) {
+  TlsSettings settings = tls();
+  std::vector<std::pair<std::string, double>> timed;
+  std::mutex mutex;
+  settings.on_request = [&](const std::string& endpoint, double seconds) {
+    std::lock_guard lock(mutex);
+    timed.emplace_back(endpoint, seconds);
+  };
+  auto http = client(settings);
+  ASSERT_TRUE(http);
+  ASSERT_TRUE(get(*http, "/api/v1/catalog?region=510502").ok());
+  ASSERT_TRUE(get(*http, "/api/v1/issuers").ok());
+  EXPECT_FALSE(get(*http, "/api/v1/cases/NO-SUCH-CASE").ok());  // an error answer is timed too
+  ASSERT_EQ(timed.size(), 3u);
+  EXPECT_EQ(timed[0].first, "catalog");
+  EXPECT_EQ(timed[1].first, "issuers");
+  EXPECT_EQ(timed[2].first, "cases");
+  for (const auto& [endpoint, seconds] : timed) {
+    EXPECT_GT(seconds, 0.0) << endpoint;
+    EXPECT_LT(seconds, 30.0) << endpoint;
+  }
+}
+
+TEST(EndpointLabel, IsTheFirstSegmentAndNeverAnId) {
+  EXPECT_EQ(endpoint_label("/api/v1/cases/510502-2026-000042/materials?x=1"), "cases");
+  EXPECT_EQ(endpoint_label("/api/v1/catalog?region=510502"), "catalog");
+  EXPECT_EQ(endpoint_label("/api/v1/Print-Reports"), "print_reports");
+  EXPECT_EQ(endpoint_label("/api/v1/110101199003071234"), "other");
+  EXPECT_EQ(endpoint_label(""), "other");
+  EXPECT_EQ(endpoint_label("/api/v1/510502-2026-000042"), "other");
+  EXPECT_EQ(endpoint_label("/api/v1/%E5%BC%A0"), "other");
+  EXPECT_EQ(endpoint_label("/healthz"), "healthz");
+}
+
 TEST_F(ChannelE2E, OnlyThePlatformCaIsTrusted) {
   const fs::path other = temp_.path() / "other";
   ASSERT_EQ(run_pki("init '" + other.string() + "'", log_), 0);

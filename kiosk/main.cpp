@@ -427,6 +427,8 @@ int main(int argc, char** argv) {
   // Operations (issue 7): starts and crash loops, the audit trail, the technician PIN guard and
   // what technicians and kioskctl can ask of the kiosk.
   const std::filesystem::path state_dir = config.ops.state_dir;
+  const std::filesystem::path config_dir =
+      options.config_file.empty() ? std::filesystem::current_path() : options.config_file.parent_path();
   if (!state_dir.empty()) {
     std::error_code made;
     std::filesystem::create_directories(state_dir, made);
@@ -447,6 +449,13 @@ int main(int argc, char** argv) {
   std::atomic<App*> running_app = nullptr;  // set once the app exists; read by the operations on any thread
   ops::OperationsDependencies ops_dependencies;
   ops_dependencies.config = config;
+  {
+    // The network check opens the platform's files itself: relative to the config file, as the channel does.
+    for (std::filesystem::path* path : {&ops_dependencies.config.platform.ca_file, &ops_dependencies.config.platform.cert_file,
+                                        &ops_dependencies.config.platform.key_file}) {
+      if (!path->empty() && path->is_relative()) *path = config_dir / *path;
+    }
+  }
   ops_dependencies.config_file = options.config_file;
   ops_dependencies.devices = &devices.value();
   ops_dependencies.channel = channel.get();
@@ -480,8 +489,6 @@ int main(int argc, char** argv) {
   (void)operations.audit("kiosk_start", {{"restarts", start.starts - 1}, {"crash_loop", start.crash_loop}});
   {
     // Config and certificate changes since the last start go into the audit trail.
-    const std::filesystem::path config_dir =
-        options.config_file.empty() ? std::filesystem::current_path() : options.config_file.parent_path();
     auto resolve = [&](const std::filesystem::path& path) {
       return path.empty() || path.is_absolute() ? path : config_dir / path;
     };

@@ -74,11 +74,13 @@ class NetworkScreen final : public TechnicianScreen {
       if (report_->steps.empty()) page->add(std::make_unique<ui::Label>(app.tr("tech.network.no_steps"), ui::TextRole::body));
       if (report_->certificate_days_left) {
         page->add(std::make_unique<ui::Label>(
-            app.strings().format("tech.network.certificate", {std::to_string(*report_->certificate_days_left)}), ui::TextRole::body));
+            app.strings().format("tech.network.certificate", {std::to_string(*report_->certificate_days_left)}), ui::TextRole::body))
+            ->set_id("tech-network-certificate");
       }
       if (report_->clock_skew_s) {
         page->add(std::make_unique<ui::Label>(app.strings().format("tech.network.skew", {std::to_string(*report_->clock_skew_s)}),
-                                              ui::TextRole::body));
+                                              ui::TextRole::body))
+            ->set_id("tech-network-skew");
       }
     }
     page->add(button(app, app.tr("tech.network.again"), ui::ButtonKind::primary, [this, &app] { check(app); }))

@@ -341,8 +341,11 @@ Status ScriptRunner::screenshot(const std::string& name, const std::string& mask
     if (mask.rfind("mask=", 0) != 0) return Error::make(ErrorKind::invalid_argument, "screenshot: expected mask=<id>,…");
     std::string ids = mask.substr(5) + ",";
     for (std::size_t start = 0, comma; (comma = ids.find(',', start)) != std::string::npos; start = comma + 1) {
-      const std::string id = ids.substr(start, comma - start);
-      bool found = false;
+      std::string id = ids.substr(start, comma - start);
+      // "<id>?": masked where it is on screen (a panel may show it below the fold).
+      const bool optional = !id.empty() && id.back() == '?';
+      if (optional) id.pop_back();
+      bool found = optional;
       for (const ui::VisibleWidget& widget : app_.visible_widgets()) {
         if (widget.widget->id() != id) continue;
         shot.fill_rect(widget.visible, ui::Color::rgb(0x808080));

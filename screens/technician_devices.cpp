@@ -58,7 +58,7 @@ class DevicesScreen final : public TechnicianScreen {
       auto card = make_card(app, device_name(app, report.device));
       card->set_id("tech-device-" + report.device);
       const bool configured = !report.driver.empty();
-      std::string state = configured ? app.strings().format("tech.devices.state", {report.up ? "√" : "×", report.state, report.driver})
+      std::string state = configured ? app.strings().format("tech.devices.state", {report.up ? "√" : "×", app.tr("tech.state." + report.state), report.driver})
                                      : app.tr("tech.devices.none");
       card->add(std::make_unique<ui::Label>(state, ui::TextRole::body))->set_id("tech-state-" + report.device);
       if (!report.detail.empty() && report.detail != report.state) {

@@ -63,6 +63,12 @@ class NetworkScreen final : public TechnicianScreen {
         card->set_background(palette.surface, app.theme().corner_radius()).set_border(palette.border);
         card->add(std::make_unique<ui::Label>((step.ok ? "√ " : "× ") + step_name(app, step.name), ui::TextRole::body))
             ->set_id("tech-step-" + step.name);
+        // A failed step says what to do in the screen's language; the detail below it is the
+        // check's own technical sentence (the same kioskctl prints).
+        if (!step.ok && step.detail != "cancelled" && app.strings().has("tech.network.hint." + step.name, app.strings().language())) {
+          card->add(std::make_unique<ui::Label>(app.tr("tech.network.hint." + step.name), ui::TextRole::body))
+              ->set_id("tech-step-hint-" + step.name);
+        }
         std::string detail = step.detail;
         if (step.duration_ms > 0) detail += (detail.empty() ? "" : " · ") + std::to_string(step.duration_ms) + " ms";
         if (!detail.empty()) {

@@ -92,6 +92,35 @@ overlay)
   verify() { systemd-analyze verify --root="$root" "$@" >"$work/verify.log" 2>&1; s=$?; cat "$work/verify.log"; [ $s -eq 0 ] && [ ! -s "$work/verify.log" ]; }
   check "systemd-analyze verify kiosk-data-dirs.service" verify /etc/systemd/system/kiosk-data-dirs.service
   check "systemd-analyze verify kiosk-mark-good.service" verify /etc/systemd/system/kiosk-mark-good.service
+  # Rollback without a technician: kiosk-rollback with fake rauc and systemctl that log their calls.
+  rollback=$root/usr/lib/kiosk-image/kiosk-rollback
+  check "kiosk-rollback installed, executable" test -x "$rollback"
+  check "systemd-analyze verify kiosk-crashloop.service with the image's drop-in" verify /lib/systemd/system/kiosk-crashloop.service
+  check "kiosk-crashloop.service runs it on the image" \
+    grep -qx 'ExecStart=/usr/lib/kiosk-image/kiosk-rollback failed' "$units/kiosk-crashloop.service.d/50-rollback.conf"
+  mkdir -p "$work/rb/state" "$work/rb/run"
+  printf '#!/bin/sh\necho "rauc $*" >>%s\n' "$work/rb/calls" >"$work/rb/rauc"
+  printf '#!/bin/sh\necho "systemctl $*" >>%s\n' "$work/rb/calls" >"$work/rb/systemctl"
+  chmod +x "$work/rb/rauc" "$work/rb/systemctl"
+  rb() {
+    echo "$1" >"$work/rb/cmdline"; shift
+    env KIOSK_CMDLINE="$work/rb/cmdline" KIOSK_STATE_DIR="$work/rb/state" KIOSK_RUN_DIR="$work/rb/run" \
+      RAUC="$work/rb/rauc" SYSTEMCTL="$work/rb/systemctl" "$rollback" "$@"
+  }
+  : >"$work/rb/calls"
+  check "first boot fails: no rollback (nothing to go back to)" rb "quiet rauc.slot=A" failed
+  check "…nothing marked bad" test ! -s "$work/rb/calls"
+  check "slot A comes up: remembered as good" rb "quiet rauc.slot=A" good
+  check "…last good slot A" grep -qx A "$work/rb/state/last-good-slot"
+  check "a crash loop later on the same boot: no rollback" rb "quiet rauc.slot=A" failed
+  rm -f "$work/rb/run/kiosk-boot-good"
+  check "slot A fails on a later boot: still no rollback (it is the last good one)" rb "quiet rauc.slot=A" failed
+  check "…nothing marked bad" test ! -s "$work/rb/calls"
+  check "the update in slot B never comes up: rollback" rb "quiet rauc.slot=B" failed
+  check "…B marked bad, then a reboot" \
+    sh -c "printf 'rauc status mark-bad booted\nsystemctl --no-block reboot\n' | cmp - '$work/rb/calls'"
+  check "not booted by RAUC: nothing to do" rb "quiet" failed
+  refuse "a wrong argument is refused" rb "rauc.slot=A" sideways
   ;;
 bundle)
   small_rootfs "$work/rootfs"

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "kiosk/core/log.h"
+#include "kiosk/core/clock.h"
 #include "kiosk/face/face_gate.h"
 #include "kiosk/ops/operations.h"
 #include "kiosk/ui/image_view.h"
@@ -21,14 +22,7 @@ using namespace kiosk;
 constexpr Milliseconds kRefreshMs = 2000;
 constexpr Milliseconds kPreviewPauseMs = 300;
 
-std::string local_time(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
-  return text;
-}
+std::string local_time(std::int64_t unix_ms) { return format_time(unix_ms / 1000, "%Y-%m-%d %H:%M:%S", TimeZone::local); }
 
 std::string device_name(AppContext& app, const std::string& device) {
   const std::string key = "device." + device;

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "kiosk/core/log.h"
+#include "kiosk/core/clock.h"
 #include "kiosk/core/secure_memory.h"
 #include "kiosk/ops/operations.h"
 #include "kiosk/ops/technician_pin.h"
@@ -78,14 +79,7 @@ std::int64_t system_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string clock_time(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char text[8];
-  std::strftime(text, sizeof text, "%H:%M", &local);
-  return text;
-}
+std::string clock_time(std::int64_t unix_ms) { return format_time(unix_ms / 1000, "%H:%M", TimeZone::local); }
 
 void audit(AppContext& app, const std::string& event, const nlohmann::json& detail) {
   ops::Operations* operations = app.services().operations;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 namespace kiosk {
 
@@ -29,5 +30,11 @@ class VirtualClock final : public Clock {
  private:
   std::atomic<Milliseconds> now_{0};
 };
+
+// A wall-clock time (Unix seconds) through strftime, in UTC or the terminal's local zone:
+// format_time(t, "%Y-%m-%d %H:%M:%S", TimeZone::local). "" when the format yields nothing.
+enum class TimeZone { utc, local };
+std::string format_time(std::int64_t unix_s, const char* strftime_format, TimeZone zone)
+    __attribute__((format(strftime, 2, 0)));
 
 }  // namespace kiosk

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/crypto/key_file.h"
@@ -125,14 +126,7 @@ std::string age_text(std::int64_t seconds) {
   return std::to_string(seconds / 86400) + " d " + std::to_string(seconds % 86400 / 3600) + " h";
 }
 
-std::string local_time(std::int64_t unix_ms) {
-  const std::time_t time = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm local{};
-  localtime_r(&time, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
-  return text;
-}
+std::string local_time(std::int64_t unix_ms) { return format_time(unix_ms / 1000, "%Y-%m-%d %H:%M:%S", TimeZone::local); }
 
 std::string text_of(const json& value, const char* key, const std::string& fallback = "") {
   const auto found = value.find(key);

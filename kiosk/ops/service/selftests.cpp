@@ -9,6 +9,7 @@
 #include <future>
 
 #include "kiosk/face/face_gate.h"
+#include "kiosk/core/clock.h"
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/ops/service/kiosk_operations.h"
 #include "kiosk/receipt/receipt_layout.h"
@@ -19,14 +20,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string local_time_text() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
-  return text;
-}
+std::string local_time_text() { return format_time(std::time(nullptr), "%Y-%m-%d %H:%M:%S", TimeZone::local); }
 
 // Runs the status query; adds its step. False when the device is not usable.
 bool query_status(hal::Device& device, SelfTestReport& report) {

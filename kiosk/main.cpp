@@ -516,6 +516,13 @@ int main(int argc, char** argv) {
     metrics.add(ops::metric::kSessions, {{"outcome", std::string(outcome)}});
   };
   app_dependencies.on_frame = [&metrics](double seconds) { metrics.observe(ops::metric::kFrameTime, seconds); };
+  // The audit chain's head goes to the platform with every heartbeat: records cut off the end of
+  // the trail on the terminal (which its own verify cannot see) show against the platform's copy.
+  app_dependencies.heartbeat_extra = [&audit_log]() -> nlohmann::json {
+    if (!audit_log) return nlohmann::json::object();
+    const ops::AuditHead head = audit_log->head();
+    return {{"audit", {{"sequence", head.sequence}, {"mac", head.mac}}}};
+  };
   App app(std::move(app_dependencies));
   running_app = &app;
   if (options.landscape) app.set_orientation(true);

@@ -300,6 +300,7 @@ class PinScreen final : public Screen {
           } else if (verdict.value()) {
             pin_guard->record_success();
             audit(app, "technician_entry", {{"result", "ok"}});
+            log::info("technician", "technician mode entered");
             entered = true;
           } else {
             const int left = pin_guard->record_failure(now_ms);

@@ -45,6 +45,7 @@ App::App(Dependencies dependencies)
   channel_ = dependencies.channel;
   on_session_end_ = std::move(dependencies.on_session_end);
   on_frame_ = std::move(dependencies.on_frame);
+  heartbeat_extra_ = std::move(dependencies.heartbeat_extra);
   strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
   voice_automatic_ = config_.voice.automatic;
 }
@@ -164,8 +165,10 @@ void App::attach_platform() {
       const hal::DeviceStatus status = device->status();
       devices[hal::to_string(device_class)] = {{"state", hal::to_string(status.state)}, {"detail", status.detail}};
     }
-    return nlohmann::json{{"terminal_id", config_.terminal_id}, {"app_version", KIOSK_VERSION}, {"devices", devices},
-                          {"staff_needed", staff_needed_.load()}};
+    nlohmann::json body{{"terminal_id", config_.terminal_id}, {"app_version", KIOSK_VERSION}, {"devices", devices},
+                        {"staff_needed", staff_needed_.load()}};
+    if (heartbeat_extra_) body.update(heartbeat_extra_());
+    return body;
   };
   channel_->set_listeners(std::move(listeners));
 }

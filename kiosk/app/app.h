@@ -38,6 +38,9 @@ class App final : public AppContext {
     // took this long to lay out and draw (seconds). Called on the UI thread; must not block.
     std::function<void(std::string_view outcome)> on_session_end = {};
     std::function<void(double seconds)> on_frame = {};
+    // More members for every heartbeat (main: the audit chain's head); called on the channel's
+    // thread; nothing personal.
+    std::function<nlohmann::json()> heartbeat_extra = {};
   };
   // What technicians and kioskctl see of the app, readable from any thread (status_snapshot()).
   struct Snapshot {
@@ -212,6 +215,7 @@ class App final : public AppContext {
   bool ending_by_timeout_ = false;
   std::function<void(std::string_view)> on_session_end_;
   std::function<void(double)> on_frame_;
+  std::function<nlohmann::json()> heartbeat_extra_;
   std::vector<hal::DeviceStatus> statuses_;  // by DeviceClass index, updated on the UI thread
   Worker worker_;  // last member: joined first, so jobs never outlive what they reference
 };

@@ -504,6 +504,7 @@ Checked<json> validate_heartbeat(const json& body) {
   reader.number("uptime_s", false);
   const json* devices = reader.object("devices", false);
   const json* outbox = reader.object("outbox", false);
+  const json* audit = reader.object("audit", false);
   reader.boolean("staff_needed", false);
   if (reader.failed()) return reader.error();
   if (devices) {
@@ -519,6 +520,18 @@ Checked<json> validate_heartbeat(const json& body) {
     outbox_reader.number("depth", false);
     outbox_reader.number("oldest_age_s", false);
     if (outbox_reader.failed()) return outbox_reader.error();
+  }
+  if (audit) {
+    // The head of the terminal's audit chain: records so far and the last MAC (hex), kept so a
+    // chain cut short on the terminal is noticed here.
+    Reader audit_reader(*audit, "audit");
+    const json* sequence = audit_reader.number("sequence", true);
+    auto mac = audit_reader.string("mac", true, 64);
+    if (audit_reader.failed()) return audit_reader.error();
+    if (!sequence->is_number_integer() || sequence->get<std::int64_t>() < 0) {
+      return validation_failed({{"audit.sequence", "必须是非负整数"}});
+    }
+    if (mac->find_first_not_of("0123456789abcdef") != std::string::npos) return validation_failed({{"audit.mac", "必须是十六进制"}});
   }
   if (terminal_time && !valid_rfc3339(*terminal_time)) return validation_failed({{"terminal_time", "时间格式不正确"}});
   return body;

@@ -298,6 +298,20 @@ TEST_F(SimEndpoints, HeartbeatAndQueueTickets) {
   ASSERT_EQ(answer.status, 200);
   EXPECT_EQ(answer.json_body()["heartbeat_s"], 60);
   EXPECT_EQ(admin_json("/admin/heartbeats")[0]["body"]["app_version"], "0.1.0");
+  // The audit chain's head travels along (so a chain cut short on the terminal shows here).
+  json audited = beat;
+  audited["audit"] = {{"sequence", 42}, {"mac", std::string(64, 'a')}};
+  ASSERT_EQ(api().post("/api/v1/heartbeat", audited).status, 200);
+  EXPECT_EQ(admin_json("/admin/heartbeats")[1]["body"]["audit"]["sequence"], 42);
+  for (const json& bad : {json{{"sequence", -1}, {"mac", ""}}, json{{"sequence", 1.5}, {"mac", "ab"}},
+                          json{{"sequence", 1}, {"mac", "XYZ"}}, json{{"mac", "ab"}}, json("head")}) {
+    json wrong = beat;
+    wrong["audit"] = bad;
+    const auto refused = api().post("/api/v1/heartbeat", wrong);
+    EXPECT_GE(refused.status, 400) << bad.dump();
+    EXPECT_LT(refused.status, 500) << bad.dump();
+  }
+  EXPECT_EQ(admin_json("/admin/heartbeats").size(), 2u);
 
   const auto ticket = api().post("/api/v1/queue/tickets", json{{"category", "A"}}, {key_header("ticket-key-0000001")});
   ASSERT_EQ(ticket.status, 201) << ticket.body;

@@ -105,6 +105,11 @@ std::filesystem::path find_assets(const Config& config) {
   return KIOSK_INSTALLED_ASSETS;
 }
 
+// A path from the config: relative ones are relative to the config file's folder; "" stays "".
+std::filesystem::path relative_to(const std::filesystem::path& config_dir, const std::filesystem::path& path) {
+  return path.empty() || path.is_absolute() ? path : config_dir / path;
+}
+
 // The fleet gauges from live state (the MetricsWriter's thread). Labels are device classes,
 // driver names and fixed words only: never anything a citizen typed or carried.
 void collect_metrics(ops::Operations& operations, ops::Metrics& m) {
@@ -449,12 +454,10 @@ int main(int argc, char** argv) {
   std::atomic<App*> running_app = nullptr;  // set once the app exists; read by the operations on any thread
   ops::OperationsDependencies ops_dependencies;
   ops_dependencies.config = config;
-  {
-    // The network check opens the platform's files itself: relative to the config file, as the channel does.
-    for (std::filesystem::path* path : {&ops_dependencies.config.platform.ca_file, &ops_dependencies.config.platform.cert_file,
-                                        &ops_dependencies.config.platform.key_file}) {
-      if (!path->empty() && path->is_relative()) *path = config_dir / *path;
-    }
+  // The network check opens the platform's files itself: relative to the config file, as the channel does.
+  for (std::filesystem::path* path : {&ops_dependencies.config.platform.ca_file, &ops_dependencies.config.platform.cert_file,
+                                      &ops_dependencies.config.platform.key_file}) {
+    *path = relative_to(config_dir, *path);
   }
   ops_dependencies.config_file = options.config_file;
   ops_dependencies.devices = &devices.value();
@@ -487,20 +490,15 @@ int main(int argc, char** argv) {
   services.operations = &operations;
   if (start.crash_loop) services.voice = nullptr;  // optional parts stay off until the loop is broken
   (void)operations.audit("kiosk_start", {{"restarts", start.starts - 1}, {"crash_loop", start.crash_loop}});
-  {
-    // Config and certificate changes since the last start go into the audit trail.
-    auto resolve = [&](const std::filesystem::path& path) {
-      return path.empty() || path.is_absolute() ? path : config_dir / path;
-    };
-    for (const ops::FileChange& change :
-         ops::detect_file_changes(state_dir,
-                                  {{"config", options.config_file},
-                                   {"certificate", resolve(config.platform.cert_file)},
-                                   {"platform_ca", resolve(config.platform.ca_file)}},
-                                  *crypto)) {
-      (void)operations.audit(change.file == "config" ? "config_changed" : "certificate_changed",
-                             {{"file", change.file}, {"before", change.before}, {"after", change.after}});
-    }
+  // Config and certificate changes since the last start go into the audit trail.
+  for (const ops::FileChange& change :
+       ops::detect_file_changes(state_dir,
+                                {{"config", options.config_file},
+                                 {"certificate", relative_to(config_dir, config.platform.cert_file)},
+                                 {"platform_ca", relative_to(config_dir, config.platform.ca_file)}},
+                                *crypto)) {
+    (void)operations.audit(change.file == "config" ? "config_changed" : "certificate_changed",
+                           {{"file", change.file}, {"before", change.before}, {"after", change.after}});
   }
   metrics.set(ops::metric::kUp, 1);
   metrics.set(ops::metric::kStartTime, static_cast<double>(std::time(nullptr)));

@@ -278,6 +278,27 @@ TEST_F(KioskProcessTest, AfterCrashesEachStartIsBackWithinSecondsAndTheFourthKno
   EXPECT_NE(metrics_text().find("\nkiosk_up 0\n"), std::string::npos) << "kiosk_up is 0 after a clean stop";
 }
 
+TEST_F(KioskProcessTest, AChangedConfigIsAuditedAtTheNextStart) {
+  write_config();
+  NotifySocket notify(dir_ / "notify.sock");
+  start(notify, 10'000ms);
+  ASSERT_TRUE(notify.wait_for("READY=1", 30s)) << kiosk_log();
+  ASSERT_EQ(stop(SIGTERM), 0);
+  write_config({{"hall_name", "另一个大厅"}});
+  start(notify, 10'000ms);
+  ASSERT_TRUE(notify.wait_for("READY=1", 30s)) << kiosk_log();
+  ASSERT_EQ(stop(SIGTERM), 0);
+  std::ifstream audit(dir_ / "state" / "audit.log");
+  std::string line, changes;
+  while (std::getline(audit, line)) {
+    if (line.find("_changed\"") != std::string::npos) changes += line + "\n";
+  }
+  // One change, the config, by fingerprint: not its content.
+  EXPECT_NE(changes.find("\"config_changed\""), std::string::npos) << changes;
+  EXPECT_EQ(changes.find("certificate_changed"), std::string::npos) << changes;
+  EXPECT_EQ(changes.find("另一个大厅"), std::string::npos) << changes;
+}
+
 TEST_F(KioskProcessTest, AReadOnlyMetricsFolderOnlyCountsErrors) {
   // A read-only folder stops only an unprivileged writer (root writes anyway): as root, the kiosk
   // runs as nobody, as a packaged kiosk runs as its own user.

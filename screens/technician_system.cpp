@@ -61,18 +61,24 @@ class NetworkScreen final : public TechnicianScreen {
       for (const ops::NetworkStep& step : report_->steps) {
         auto card = std::make_unique<ui::Column>(app.theme().spacing() / 4, app.theme().spacing());
         card->set_background(palette.surface, app.theme().corner_radius()).set_border(palette.border);
-        card->add(std::make_unique<ui::Label>((step.ok ? "√ " : "× ") + step_name(app, step.name), ui::TextRole::body))
+        // The step and, beside it, how long it took (its own label: a time must not change how the
+        // detail below wraps).
+        auto heading = std::make_unique<ui::Row>(app.theme().spacing());
+        heading->add(std::make_unique<ui::Label>((step.ok ? "√ " : "× ") + step_name(app, step.name), ui::TextRole::body), 3)
             ->set_id("tech-step-" + step.name);
+        heading->add(std::make_unique<ui::Label>(std::to_string(step.duration_ms) + " ms", ui::TextRole::caption,
+                                                 palette.text_secondary),
+                     1)
+            ->set_id("tech-step-time-" + step.name);
+        card->add(std::move(heading));
         // A failed step says what to do in the screen's language; the detail below it is the
         // check's own technical sentence (the same kioskctl prints).
         if (!step.ok && step.detail != "cancelled" && app.strings().has("tech.network.hint." + step.name, app.strings().language())) {
           card->add(std::make_unique<ui::Label>(app.tr("tech.network.hint." + step.name), ui::TextRole::body))
               ->set_id("tech-step-hint-" + step.name);
         }
-        std::string detail = step.detail;
-        if (step.duration_ms > 0) detail += (detail.empty() ? "" : " · ") + std::to_string(step.duration_ms) + " ms";
-        if (!detail.empty()) {
-          card->add(std::make_unique<ui::Label>(detail, ui::TextRole::caption, palette.text_secondary))
+        if (!step.detail.empty()) {
+          card->add(std::make_unique<ui::Label>(step.detail, ui::TextRole::caption, palette.text_secondary))
               ->set_id("tech-step-detail-" + step.name);
         }
         page->add(std::move(card));

@@ -8,8 +8,9 @@
 #include <ctime>
 #include <future>
 
-#include "kiosk/face/face_gate.h"
 #include "kiosk/core/clock.h"
+#include "kiosk/face/face_gate.h"
+#include "kiosk/licence/pdf_library.h"
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/ops/service/kiosk_operations.h"
 #include "kiosk/receipt/receipt_layout.h"
@@ -54,6 +55,11 @@ Result<std::vector<std::uint8_t>> make_test_page(const std::string& terminal_id,
     return CAIRO_STATUS_SUCCESS;
   };
   const double width = 595.28, height = 841.89;  // A4 in points
+  // The PDF libraries' process-wide setup (kiosk/licence/pdf_library.h): the toy font API keeps
+  // fontconfig patterns and a finished PDF surface loses a block inside cairo for good; in
+  // sanitizer builds that library tells LeakSanitizer so (every cairo object here is destroyed
+  // in this function).
+  licence::quiet_poppler();
   cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(write, &pdf, width, height);
   cairo_t* cr = cairo_create(surface);
   cairo_set_source_rgb(cr, 0, 0, 0);

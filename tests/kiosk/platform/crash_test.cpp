@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -106,6 +107,13 @@ TEST_F(OutboxCrash, EveryReportedSubmissionIsFiledExactlyOnceAcrossKills) {
     if (random() % 3 == 0) add_fault({{"tls_reset", true}, {"count", 1}, {"path_prefix", "/api/v1/cases"}});
     Child child(arguments("submit"));
     std::vector<std::string> lines;
+    // Wait for the child to open its outbox and client (READY), then kill it at a random point
+    // 20–140 ms into its submitting.
+    const auto started = Steady::now();
+    while (std::find(lines.begin(), lines.end(), "READY") == lines.end() && Steady::now() - started < std::chrono::seconds(30)) {
+      if (!child.read_lines(Steady::now() + std::chrono::milliseconds(50), lines)) break;
+    }
+    ASSERT_NE(std::find(lines.begin(), lines.end(), "READY"), lines.end()) << "the child did not start within 30 s";
     const auto deadline = Steady::now() + std::chrono::milliseconds(20 + random() % 120);
     child.read_lines(deadline, lines);
     child.kill_now();

@@ -236,7 +236,14 @@ TEST_F(OcrEngineTest, CancelDuringRecognitionStopsIt) {
   canceller.join();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::cancelled) << result.error().message;
-  EXPECT_LT(took, milliseconds(2000)) << "stops soon after the cancel, not at the end of the page (2–3 s)";
+  // The page takes 2–3 s (several times that under AddressSanitizer on a busy machine): stopping
+  // well before that means the cancel reached Tesseract mid-page.
+#ifdef __SANITIZE_ADDRESS__
+  constexpr milliseconds kBound{8000};
+#else
+  constexpr milliseconds kBound{2000};
+#endif
+  EXPECT_LT(took, kBound) << "stops soon after the cancel, not at the end of the page";
   EXPECT_EQ(value(read(documents_->business_licence({})), "uscc"), "91350100M000100Y43") << "the engine still works";
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <ctime>
 #include <thread>
@@ -112,7 +113,18 @@ std::filesystem::path relative_to(const std::filesystem::path& config_dir, const
 
 // The fleet gauges from live state (the MetricsWriter's thread). Labels are device classes,
 // driver names and fixed words only: never anything a citizen typed or carried.
-void collect_metrics(ops::Operations& operations, ops::Metrics& m) {
+// The audit chain's verdict for the metrics, verified again only when the file changed (its size
+// or time): the trail grows for years and the gauge is read every interval. `kioskctl audit
+// verify` and bundles always verify the whole file.
+struct AuditGauge {
+  std::filesystem::path file;
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type written{};
+  bool verified = false;
+  std::optional<double> value;  // nullopt: no trail configured
+};
+
+void collect_metrics(ops::Operations& operations, AuditGauge& audit, ops::Metrics& m) {
   using namespace ops::metric;
   const ops::StatusReport status = operations.status();
   for (const ops::DeviceReport& device : status.devices) {
@@ -127,8 +139,19 @@ void collect_metrics(ops::Operations& operations, ops::Metrics& m) {
   m.set(kPlatformReachable, status.platform_reachable ? 1 : 0);
   if (status.certificate_days_left) m.set(kCertificateExpiryDays, *status.certificate_days_left);
   if (status.clock_skew_s) m.set(kClockSkew, static_cast<double>(*status.clock_skew_s));
-  if (auto verdict = operations.verify_audit(); verdict.ok()) m.set(kAuditChainIntact, verdict->value("intact", false) ? 1 : 0);
-  else if (verdict.error().kind != ErrorKind::unsupported) m.set(kAuditChainIntact, 0);
+  std::error_code unreadable;
+  const std::uintmax_t size = audit.file.empty() ? 0 : std::filesystem::file_size(audit.file, unreadable);
+  const auto written = audit.file.empty() ? std::filesystem::file_time_type{}
+                                          : std::filesystem::last_write_time(audit.file, unreadable);
+  if (!audit.verified || unreadable || size != audit.size || written != audit.written) {
+    audit.size = size;
+    audit.written = written;
+    audit.verified = !unreadable;  // an unreadable file is tried again next interval
+    audit.value.reset();
+    if (auto verdict = operations.verify_audit(); verdict.ok()) audit.value = verdict->value("intact", false) ? 1 : 0;
+    else if (verdict.error().kind != ErrorKind::unsupported) audit.value = 0;
+  }
+  if (audit.value) m.set(kAuditChainIntact, *audit.value);
   m.set_counter(kLogLinesDropped, {}, static_cast<double>(log::dropped_lines()));
 }
 
@@ -543,7 +566,9 @@ int main(int argc, char** argv) {
   if (!config.ops.metrics_dir.empty()) {
     metrics_writer = std::make_unique<ops::MetricsWriter>(
         metrics, config.ops.metrics_dir, std::chrono::seconds(std::max(1, config.ops.metrics_interval_s)),
-        [&operations](ops::Metrics& m) { collect_metrics(operations, m); });
+        [&operations, audit = AuditGauge{config.ops.audit_log, 0, {}, false, std::nullopt}](ops::Metrics& m) mutable {
+          collect_metrics(operations, audit, m);
+        });
     metrics_writer->start();
   }
   // The control socket for kioskctl (root or the admin group only).

@@ -1,5 +1,6 @@
 #include "kiosk/ui/text_layout.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kiosk/core/text.h"
@@ -21,10 +22,10 @@ struct Cluster {
   const GlyphEntry* glyph;
 };
 
-}  // namespace
-
-TextLayout layout_text(GlyphAtlas& atlas, std::string_view utf8, const TextStyle& style, int max_width) {
+// One layout at the style's own size.
+TextLayout layout_at_size(GlyphAtlas& atlas, std::string_view utf8, const TextStyle& style, int max_width) {
   TextLayout layout;
+  layout.font_size_px = style.font.size_px;
   const FontMetrics metrics = atlas.metrics(style.font);
   layout.line_height = static_cast<int>(std::lround(style.font.size_px * style.line_spacing));
   const int box_offset = (layout.line_height - metrics.height) / 2;
@@ -62,6 +63,8 @@ TextLayout layout_text(GlyphAtlas& atlas, std::string_view utf8, const TextStyle
     const int advance = cluster.glyph->advance;
     if (wrap && i > line_begin && line_width + advance > max_width && !is_space(cluster.code_point)) {
       const std::size_t break_at = last_break > line_begin ? last_break : i;
+      // No legal break on the line: the break falls inside a word (or a run kinsoku holds together).
+      if (break_at == i && !can_break_between(clusters[i - 1].code_point, cluster.code_point)) layout.word_broken = true;
       lines.push_back({line_begin, end_of_content(break_at)});
       line_begin = break_at;
       while (line_begin < clusters.size() && is_space(clusters[line_begin].code_point)) ++line_begin;
@@ -131,6 +134,25 @@ TextLayout layout_text(GlyphAtlas& atlas, std::string_view utf8, const TextStyle
   }
   layout.line_count = static_cast<int>(lines.size());
   layout.height = layout.line_count * layout.line_height;
+  return layout;
+}
+
+}  // namespace
+
+TextLayout layout_text(GlyphAtlas& atlas, std::string_view utf8, const TextStyle& style, int max_width) {
+  TextLayout layout = layout_at_size(atlas, utf8, style, max_width);
+  if (max_width <= 0 || style.min_size_px <= 0) return layout;
+  TextStyle smaller = style;
+  // About 10 % a step: a handful of layouts at most between a role's size and its floor.
+  while ((layout.word_broken || layout.truncated) && smaller.font.size_px > style.min_size_px) {
+    const int next = std::min(smaller.font.size_px - 1, smaller.font.size_px * 9 / 10);
+    smaller.font.size_px = std::max(style.min_size_px, next);
+    layout = layout_at_size(atlas, utf8, smaller, max_width);
+  }
+  if (layout.truncated && !style.ellipsis) {
+    smaller.max_lines = 0;
+    layout = layout_at_size(atlas, utf8, smaller, max_width);
+  }
   return layout;
 }
 

@@ -1,5 +1,6 @@
 #include "kiosk/ui/theme.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kiosk::ui {
@@ -20,6 +21,10 @@ Palette base_palette() {
   p.on_header = Color::rgb(0xFFFFFF);
   p.warning = Color::rgb(0xB3261E);
   p.on_warning = Color::rgb(0xFFFFFF);
+  p.success = Color::rgb(0x1E7B34);
+  p.caution = Color::rgb(0x9A5B00);
+  p.failure = Color::rgb(0xB3261E);
+  p.on_symbol = Color::rgb(0xFFFFFF);
   p.scrim = Color{0, 0, 0, 140};
   p.focus = Color::rgb(0xE8A317);
   return p;
@@ -72,12 +77,22 @@ Theme Theme::elderly(const Display& display) {
 
 int Theme::font_size(TextRole role) const { return font_sizes_[static_cast<int>(role)]; }
 
+int Theme::min_font_size(TextRole role) const {
+  const int size = font_size(role);
+  int floor = static_cast<int>(std::lround(size * 0.75));
+  if (elderly_) floor = std::max(floor, static_cast<int>(std::ceil(18.0 * display_.pixels_per_inch / 72.0)));
+  return std::min(size, floor);
+}
+
 TextStyle Theme::text(TextRole role, Color color) const {
   TextStyle style;
   style.font = {font_size(role), role == TextRole::title || role == TextRole::heading || role == TextRole::display ||
                                      role == TextRole::button};
   style.color = color;
   style.line_spacing = line_spacing_;
+  style.min_size_px = min_font_size(role);
+  // A title is never cut: past its lines it wraps on (TextLayout's ellipsis is for details).
+  style.ellipsis = role != TextRole::title && role != TextRole::display;
   return style;
 }
 

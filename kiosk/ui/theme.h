@@ -36,6 +36,11 @@ struct Palette {
   Color on_header;
   Color warning;         // fault notices
   Color on_warning;
+  // Outcome symbols (a shape in a circle, never colour alone): ✓ done, ! take care, ✕ failed.
+  Color success;
+  Color caution;
+  Color failure;
+  Color on_symbol;       // the mark inside the circle
   Color scrim;           // behind modal dialogs (translucent)
   Color focus;
 };
@@ -52,6 +57,9 @@ class Theme {
   TextStyle text(TextRole role, Color color) const;
   TextStyle text(TextRole role) const { return text(role, palette_.text); }
   int font_size(TextRole role) const;
+  // The smallest size a role's text may shrink to so that a word is not broken or a title cut:
+  // three quarters of the role's size, and never under 18 pt in elderly mode (MIIT).
+  int min_font_size(TextRole role) const;
   double line_spacing() const { return line_spacing_; }
 
   int min_touch_target() const { return min_touch_target_; }  // pixels, both sides

@@ -35,6 +35,28 @@ TEST(Theme, TextContrastIsAtLeast4_5) {
     EXPECT_GE(contrast_ratio(p.on_header, p.header), 4.5);
     EXPECT_GE(contrast_ratio(p.on_warning, p.warning), 4.5);
     EXPECT_GE(contrast_ratio(p.primary, p.background), 4.5);  // tag text on the page
+    for (Color symbol : {p.success, p.caution, p.failure}) {
+      EXPECT_GE(contrast_ratio(p.on_symbol, symbol), 4.5);
+      EXPECT_GE(contrast_ratio(symbol, p.background), 3.0);  // the circle stands out (WCAG 1.4.11)
+    }
+  }
+}
+
+// Text may shrink so that a word is not broken, but elderly text never under 18 pt, and never
+// below three quarters of its role's size.
+TEST(Theme, ShrinkFloorsKeepTheMiitMinimum) {
+  for (Display display : {Display{1080, 1920, 102.5}, Display{1920, 1080, 102.5}}) {
+    const Theme standard = Theme::standard(display);
+    const Theme elderly = Theme::elderly(display);
+    for (TextRole role : {TextRole::caption, TextRole::body, TextRole::button, TextRole::heading, TextRole::title,
+                          TextRole::display}) {
+      EXPECT_GE(display.points(elderly.min_font_size(role)), 18.0);
+      EXPECT_LE(elderly.min_font_size(role), elderly.font_size(role));
+      EXPECT_GE(standard.min_font_size(role) * 4, standard.font_size(role) * 3 - 4);
+      EXPECT_EQ(standard.text(role).min_size_px, standard.min_font_size(role));
+    }
+    EXPECT_FALSE(standard.text(TextRole::title).ellipsis);  // titles wrap or shrink, never "…"
+    EXPECT_TRUE(standard.text(TextRole::caption).ellipsis);
   }
 }
 

@@ -1,10 +1,15 @@
 #pragma once
 // Terminal configuration (JSON). Every field has a default so a terminal runs from an empty `{}`;
-// a malformed file is refused with the field's name rather than half applied.
+// a malformed file is refused rather than half applied, and the error says where: the field's
+// full path (`display.width: expected an integer`), a key the kiosk does not know with the
+// nearest known one (`unknown key `langauge`; did you mean `language`?`), or the line and column
+// of a JSON syntax error. There are no comment keys: every key must be a field.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +70,13 @@ struct OpsConfig {
   std::filesystem::path bundle_dir = "/tmp";  // where diagnostics bundles go when no USB stick
 };
 
+// Demo mode (`make demo`, assets/config/demo.json): `panel` shows the simulator panel — a strip
+// labelled 演示 DEMO along the bottom edge, the keys F1…F8 — and lets `kioskctl sim …` drive the
+// simulated devices (kiosk/driver/sim_actions.h). Never on a real terminal.
+struct DemoConfig {
+  bool panel = false;
+};
+
 struct Config {
   std::string terminal_id = "SIM-0001";
   std::string hall_name = "泸州市政务服务中心";      // shown on the attract screen
@@ -82,6 +94,9 @@ struct Config {
   // scaling or rotation).
   std::string renderer = "software";
   std::string language = "zh";
+  // The terminal's time zone (IANA name, kiosk/core/time_zone.h): every time shown, spoken or
+  // printed is in it, whatever the machine's zone. Checked at load: the zone must exist.
+  std::string time_zone = "Asia/Shanghai";
   bool elderly_mode = false;
   int inactivity_seconds = 90;          // no touch for this long in a session → warning
   int inactivity_warning_seconds = 30;  // WCAG 2.2.1: at least 20 s to extend
@@ -91,9 +106,15 @@ struct Config {
   VoiceConfig voice;
   TechnicianConfig technician;
   OpsConfig ops;
+  DemoConfig demo;
 };
 
 Result<Config> parse_config(std::string_view json_text);
 Result<Config> load_config(const std::filesystem::path& path);
+
+// The key of `known` nearest to a mistyped `key` (one edit — a letter added, dropped, changed or
+// two letters swapped — per four characters), or nullopt when none is that near. For errors that
+// suggest the key meant (config fields, device classes).
+std::optional<std::string> closest_key(std::string_view key, const std::vector<std::string>& known);
 
 }  // namespace kiosk

@@ -30,6 +30,7 @@ constexpr std::size_t kMaxMessage = 16 * 1024;
 // Longest message kept in the ring: 500 records stay well under a megabyte.
 constexpr std::size_t kMaxRecentMessage = 1024;
 constexpr std::string_view kRedacted = "[redacted]";
+constexpr std::size_t kMaxFieldValue = 1024;  // structured fields are names and states, not text
 
 std::atomic<Level> g_min_level{Level::info};  // process-wide filter, set once by main()
 std::atomic<std::uint64_t> g_dropped{0};
@@ -204,6 +205,13 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
   out += '\n';
 }
 
+// journald drops a datagram with a malformed field name; ours are constants, but a wrong one must
+// cost that field, not the record.
+bool valid_field_name(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '_' || (name.front() >= '0' && name.front() <= '9')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
 enum class JournalResult { sent, full, unreachable };
 
 JournalResult send_journal(const std::string& socket_path, const std::string& datagram) {
@@ -277,7 +285,10 @@ std::string redact(std::string_view text) {
   return out;
 }
 
-void write(Level level, std::string_view module, std::string_view message) {
+void write(Level level, std::string_view module, std::string_view message) { event(level, module, {}, message, {}); }
+
+void event(Level level, std::string_view module, std::string_view message_id, std::string_view message,
+           std::initializer_list<Field> fields) {
   if (level < g_min_level.load()) return;
   // Everything below runs on the redacted text only.
   std::string clean = redact(cut_utf8(message, kMaxMessage));
@@ -307,6 +318,10 @@ void write(Level level, std::string_view module, std::string_view message) {
     append_field(datagram, "PRIORITY", std::to_string(syslog_priority(level)));
     append_field(datagram, "SYSLOG_IDENTIFIER", "kiosk");
     append_field(datagram, "KIOSK_MODULE", module);
+    if (!message_id.empty()) append_field(datagram, "MESSAGE_ID", message_id);
+    for (const Field& field : fields) {
+      if (valid_field_name(field.name)) append_field(datagram, field.name, redact(cut_utf8(field.value, kMaxFieldValue)));
+    }
     switch (send_journal(g_sink.journal_socket, datagram)) {
       case JournalResult::sent: return;
       case JournalResult::full: ++g_dropped; return;

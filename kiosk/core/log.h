@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,29 @@ inline void debug(std::string_view module, std::string_view message) { write(Lev
 inline void info(std::string_view module, std::string_view message) { write(Level::info, module, message); }
 inline void warning(std::string_view module, std::string_view message) { write(Level::warning, module, message); }
 inline void error(std::string_view module, std::string_view message) { write(Level::error, module, message); }
+
+// A record of a documented kind (docs/operations.md "Log events"), so `journalctl MESSAGE_ID=…`
+// finds every one: journald gets MESSAGE_ID and the extra fields beside MESSAGE; stderr and the
+// ring of recent records get the message text alone, the same line as write(). Field names are
+// journald's (upper case, digits, '_', not starting with '_'); values are redacted like messages.
+struct Field {
+  std::string_view name;   // "KIOSK_DEVICE"
+  std::string_view value;  // "card_reader"
+};
+void event(Level level, std::string_view module, std::string_view message_id, std::string_view message,
+           std::initializer_list<Field> fields = {});
+
+// The MESSAGE_IDs (128-bit, 32 lower-case hex digits, fixed for ever: technicians' filters and
+// alert rules use them). One per kind of event; the table in docs/operations.md says when each is
+// logged, its fields and what a technician does.
+namespace message_id {
+inline constexpr std::string_view kDeviceOnline = "aa3673381253499fb0d1af46afd5c572";
+inline constexpr std::string_view kDeviceOffline = "398b0fc8bf2f4145aa39d5b05c8bb019";
+inline constexpr std::string_view kDeviceFault = "3a6fc93a7f774699a926970afac5fca9";
+inline constexpr std::string_view kDeviceRecovered = "574935fdb63646289f5d1c2a50d49e25";
+inline constexpr std::string_view kDeviceMissingAtStart = "d40d5a06f6174fb497f05ec8d283ec20";
+inline constexpr std::string_view kPlatformConfigFault = "45edca1973e6482d8c405e8784bfb8d1";
+}  // namespace message_id
 
 // Where records go. Until configure() is called the sink is chosen once, at the first record, from
 // the environment: the journal at /run/systemd/journal/socket when $JOURNAL_STREAM matches stderr's

@@ -19,75 +19,19 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "tests/kiosk/core/fake_journal.h"
 
 namespace kiosk::log {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path make_temp_dir() {
-  std::string pattern = (fs::temp_directory_path() / "log-test-XXXXXX").string();
-  const char* made = ::mkdtemp(pattern.data());
-  EXPECT_NE(made, nullptr);
-  return pattern;
-}
-
-// journald's native protocol, parsed the way journald does: "NAME=value\n" or "NAME\n" + le64
-// length + value + "\n". Empty map when the datagram is malformed.
-std::multimap<std::string, std::string> parse_native(const std::string& datagram) {
-  std::multimap<std::string, std::string> fields;
-  std::size_t at = 0;
-  while (at < datagram.size()) {
-    const std::size_t newline = datagram.find('\n', at);
-    if (newline == std::string::npos) return {};
-    const std::string line = datagram.substr(at, newline - at);
-    const std::size_t equals = line.find('=');
-    if (equals != std::string::npos) {
-      fields.emplace(line.substr(0, equals), line.substr(equals + 1));
-      at = newline + 1;
-      continue;
-    }
-    if (datagram.size() < newline + 1 + 8) return {};
-    std::uint64_t length = 0;
-    for (int i = 7; i >= 0; --i) length = (length << 8) | static_cast<unsigned char>(datagram[newline + 1 + i]);
-    const std::size_t value_at = newline + 1 + 8;
-    if (datagram.size() < value_at + length + 1 || datagram[value_at + length] != '\n') return {};
-    fields.emplace(line, datagram.substr(value_at, length));
-    at = value_at + length + 1;
-  }
-  return fields;
-}
-
-class FakeJournal {
- public:
-  FakeJournal() : dir_(make_temp_dir()), path_((dir_ / "journal.sock").string()) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path_.c_str(), sizeof address.sun_path - 1);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << std::strerror(errno);
-  }
-  ~FakeJournal() {
-    ::close(fd_);
-    fs::remove_all(dir_);
-  }
-  const std::string& path() const { return path_; }
-  // The next datagram, or "" after 500 ms.
-  std::string receive() {
-    pollfd entry{fd_, POLLIN, 0};
-    if (::poll(&entry, 1, 500) <= 0) return "";
-    std::string buffer(65536, '\0');
-    const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    return got > 0 ? buffer.substr(0, static_cast<std::size_t>(got)) : "";
-  }
-
- private:
-  fs::path dir_;
-  std::string path_;
-  int fd_ = -1;
-};
+using test_support::FakeJournal;
+using test_support::make_temp_dir;
+using test_support::parse_native;
 
 // Points fd 2 somewhere else for the lifetime of the object, and back.
 class StderrTo {
@@ -193,6 +137,54 @@ TEST_F(Log, MissingJournalSocketFallsBackToStderr) {
   EXPECT_EQ(read_file(captured), "warning platform: no answer for [redacted]\\nsecond line\n");
   EXPECT_EQ(dropped_lines(), dropped_before);
   fs::remove_all(dir);
+}
+
+TEST_F(Log, EventsCarryTheirMessageIdAndFieldsToTheJournal) {
+  FakeJournal journal;
+  configure(Sink{Sink::Kind::journal, journal.path()});
+  event(Level::warning, "devices", message_id::kDeviceOffline, "card_reader offline: no answer",
+        {{"KIOSK_DEVICE", "card_reader"}, {"KIOSK_STATE", "offline"}, {"bad name", "dropped"}, {"KIOSK_NOTE", "id 510502199001011234"}});
+  const auto fields = parse_native(journal.receive());
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.find("MESSAGE")->second, "card_reader offline: no answer");
+  EXPECT_EQ(fields.find("MESSAGE_ID")->second, "398b0fc8bf2f4145aa39d5b05c8bb019");
+  EXPECT_EQ(fields.find("KIOSK_DEVICE")->second, "card_reader");
+  EXPECT_EQ(fields.find("KIOSK_STATE")->second, "offline");
+  EXPECT_EQ(fields.find("KIOSK_NOTE")->second, "id [redacted]");  // fields are redacted too
+  EXPECT_EQ(fields.count("bad name"), 0u);                         // an invalid name costs the field only
+  EXPECT_EQ(fields.find("PRIORITY")->second, "4");
+  // A plain record has no MESSAGE_ID.
+  info("devices", "plain");
+  EXPECT_EQ(parse_native(journal.receive()).count("MESSAGE_ID"), 0u);
+}
+
+TEST_F(Log, EventsOnStderrAreTheSameLineAsAPlainRecord) {
+  const fs::path dir = make_temp_dir();
+  configure(Sink{Sink::Kind::stderr_only});
+  const fs::path captured = dir / "stderr.txt";
+  const int fd = ::open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  {
+    StderrTo redirect(fd);
+    event(Level::error, "devices", message_id::kDeviceFault, "receipt_printer fault: user_error (paper out)",
+          {{"KIOSK_DEVICE", "receipt_printer"}});
+  }
+  ::close(fd);
+  EXPECT_EQ(read_file(captured), "error devices: receipt_printer fault: user_error (paper out)\n");
+  ASSERT_FALSE(recent_lines(1).empty());
+  EXPECT_NE(recent_lines(1).back().find("error devices: receipt_printer fault: user_error (paper out)"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// Every MESSAGE_ID is 32 lower-case hex digits and no two are the same.
+TEST(LogMessageIds, AreDistinct128BitIds) {
+  const std::vector<std::string_view> ids = {message_id::kDeviceOnline, message_id::kDeviceOffline, message_id::kDeviceFault,
+                                             message_id::kDeviceRecovered, message_id::kDeviceMissingAtStart,
+                                             message_id::kPlatformConfigFault};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_TRUE(std::regex_match(std::string(ids[i]), std::regex("[0-9a-f]{32}"))) << ids[i];
+    for (std::size_t j = i + 1; j < ids.size(); ++j) EXPECT_NE(ids[i], ids[j]);
+  }
 }
 
 TEST_F(Log, AutomaticSinkUsesTheJournalOnlyWhenJournalStreamIsOurStderr) {

@@ -191,12 +191,14 @@ void App::attach_device_listeners() {
   attach(devices_->document_camera, hal::DeviceClass::document_camera);
   attach(devices_->receipt_printer, hal::DeviceClass::receipt_printer);
   attach(devices_->document_printer, hal::DeviceClass::document_printer);
+  device_log_.start(*devices_, now());
 }
 
 void App::handle_device_event(const hal::DeviceEvent& event) {
   const auto index = static_cast<std::size_t>(event.device);
   const bool changed = statuses_[index].state != event.status.state;
   statuses_[index] = event.status;
+  device_log_.on_status(event.device, event.status, now());
   if (!stack_.empty()) stack_.back()->on_device_event(*this, event);
   if (event.device == hal::DeviceClass::card_reader && event.kind == hal::DeviceEvent::Kind::card_placed) read_card();
   if (changed) rebuild();  // notices on screen follow the device state
@@ -515,6 +517,7 @@ std::optional<Milliseconds> App::tick() {
     const auto interval = root_ ? ui::animation_interval(*root_) : std::nullopt;
     consider(current + interval.value_or(frame_interval));
   }
+  if (auto due = device_log_.tick(current)) consider(*due);  // devices not ready at start
   if (!stack_.empty()) {
     if (auto due = stack_.back()->wake_at()) consider(*due);
     if (stack_.back()->in_session()) {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <vector>
 
+#include "hal/device_log.h"
 #include "hal/devices.h"
 #include "kiosk/app/screen.h"
 #include "kiosk/core/clock.h"
@@ -174,6 +175,7 @@ class App final : public AppContext {
 
   platform::Channel* channel_ = nullptr;
   bool platform_reachable_ = true;
+  hal::DeviceLog device_log_;  // device changes to the journal (docs/operations.md "Log events")
   std::atomic<bool> staff_needed_{false};  // read by the heartbeat on the channel's thread
   bool voice_automatic_ = true;   // this session: speak each new screen and dialog
   bool prompt_pending_ = false;   // a new tree: speak its prompt once it is arranged

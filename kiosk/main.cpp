@@ -35,6 +35,7 @@
 #include "kiosk/ocr/ocr_service.h"
 #include "kiosk/platform/channel.h"
 #include "kiosk/driver/script.h"
+#include "kiosk/driver/sim_actions.h"
 #include "kiosk/ui/glyph_atlas.h"
 #include "screens/screens.h"
 
@@ -544,6 +545,19 @@ int main(int argc, char** argv) {
     const ops::AuditHead head = audit_log->head();
     return {{"audit", {{"sequence", head.sequence}, {"mac", head.mac}}}};
   };
+  // Demo mode (config demo.panel): the simulator panel — the strip, the keys F1…F8 and `kioskctl
+  // sim` — drives the sim twins through one SimActions. Never without a simulated device.
+  std::shared_ptr<driver::SimActions> sim_actions;
+  if (config.demo.panel) {
+    sim_actions = std::make_shared<driver::SimActions>(devices.value(), assets);
+    if (sim_actions->any_simulated()) {
+      log::info("main", "demo mode: the simulator panel is on");
+      app_dependencies.demo_actions = driver::demo_panel_actions(sim_actions);
+    } else {
+      log::warning("main", "demo.panel is set but no device is simulated: the simulator panel stays off");
+      sim_actions.reset();
+    }
+  }
   App app(std::move(app_dependencies));
   running_app = &app;
   if (options.landscape) app.set_orientation(true);
@@ -576,7 +590,16 @@ int main(int argc, char** argv) {
   if (!config.ops.control_socket.empty()) {
     ops::ControlServerOptions control_options;
     control_options.bundle_dir = config.ops.bundle_dir;
-    auto started = ops::ControlServer::start(config.ops.control_socket, config.ops.admin_group, operations, control_options);
+    if (sim_actions) {
+      control_options.sim = [&sim_actions](const std::string& action, const std::vector<std::string>& arguments) -> Result<nlohmann::json> {
+        if (action == "list") return sim_actions->describe();
+        TRY_STATUS(sim_actions->run(action, arguments));
+        return nlohmann::json{{"done", action}};
+      };
+    }
+    // A relative socket path (the demo's) is relative to the config file's folder, as kioskctl reads it.
+    auto started = ops::ControlServer::start(relative_to(config_dir, config.ops.control_socket), config.ops.admin_group,
+                                             operations, control_options);
     if (started.ok()) control_server = started.release_value();
     else log::error("main", "control socket not opened (kioskctl will not reach this kiosk): " + started.error().message);
   }

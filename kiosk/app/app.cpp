@@ -46,6 +46,7 @@ App::App(Dependencies dependencies)
   on_session_end_ = std::move(dependencies.on_session_end);
   on_frame_ = std::move(dependencies.on_frame);
   heartbeat_extra_ = std::move(dependencies.heartbeat_extra);
+  demo_actions_ = std::move(dependencies.demo_actions);
   strings_.set_language(config_.language == "en" ? Language::en : Language::zh);
   voice_automatic_ = config_.voice.automatic;
 }
@@ -436,6 +437,20 @@ Status App::key(const std::string& name) {
     text_input("\b");
   } else if (name == "Return") {
     text_input("\n");
+  } else if (!demo_actions_.empty() && name == "F8") {
+    // The demo panel's menu, open and shut.
+    const bool open = dialog_ && !dialog_->children().empty() && dialog_->children().front()->id() == "demo-menu";
+    if (open) close_dialog();
+    else show_demo_menu();
+  } else if (auto bound = std::count_if(demo_actions_.begin(), demo_actions_.end(),
+                                        [&name](const DemoAction& action) { return action.key == name; });
+             bound > 0) {
+    // Actions sharing a key take turns: F1 places the next sample card, F3 a face or none …
+    const std::size_t turn = demo_turns_[name]++ % static_cast<std::size_t>(bound);
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < demo_actions_.size(); ++i) {
+      if (demo_actions_[i].key == name && seen++ == turn) run_demo_action(i);
+    }
   } else {
     return Error::make(ErrorKind::invalid_argument, "unknown key \"" + name + "\" (Escape, Back, Home, Backspace, Return)");
   }
@@ -734,6 +749,7 @@ void App::build_tree() {
     page->add(build_bottom_bar());
     root_ = std::move(page);
   }
+  if (!demo_actions_.empty()) root_ = with_demo_strip(std::move(root_));
   needs_build_ = false;
   needs_layout_ = true;
   prompt_pending_ = true;
@@ -773,6 +789,47 @@ bool App::render() {
   needs_redraw_ = false;
   if (on_frame_) on_frame_(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return true;
+}
+
+// --- demo panel (demo mode only) ----------------------------------------------------------------
+
+std::unique_ptr<ui::Widget> App::with_demo_strip(std::unique_ptr<ui::Widget> page) {
+  auto framed = std::make_unique<ui::FlexColumn>();
+  framed->set_background(theme_.palette().background);
+  framed->add(std::move(page), 1);
+  const std::string text = tr("demo.label") + " · " + (demo_status_.empty() ? tr("demo.hint") : demo_status_);
+  framed->add(make_demo_strip(theme_, text, [this] { show_demo_menu(); }));
+  return framed;
+}
+
+void App::show_demo_menu() {
+  if (dialog_) retired_dialog_ = std::move(dialog_);
+  dialog_ = make_demo_menu(
+      theme_, strings_, demo_actions_,
+      [this](std::size_t index) {
+        close_dialog();
+        run_demo_action(index);
+      },
+      [this] { close_dialog(); });
+  router_.reset();
+  needs_layout_ = true;
+}
+
+void App::run_demo_action(std::size_t index) {
+  const DemoAction& action = demo_actions_.at(index);
+  const std::string label = demo_action_label(strings_, action);
+  log::info("demo", "simulator action " + action.id);
+  auto outcome = std::make_shared<Status>();
+  run_in_background([run = action.run, outcome] { *outcome = run(); },
+                    [this, label, id = action.id, outcome] {
+                      if (outcome->ok()) {
+                        demo_status_ = strings_.format("demo.done", {label});
+                      } else {
+                        log::warning("demo", "simulator action " + id + ": " + outcome->error().message);
+                        demo_status_ = strings_.format("demo.failed", {label, outcome->error().message});
+                      }
+                      rebuild();
+                    });
 }
 
 App::Snapshot App::status_snapshot() const {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include "hal/device_log.h"
 #include "hal/devices.h"
+#include "kiosk/app/demo_panel.h"
 #include "kiosk/app/screen.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/worker.h"
@@ -42,6 +44,10 @@ class App final : public AppContext {
     // More members for every heartbeat (main: the audit chain's head); called on the channel's
     // thread; nothing personal.
     std::function<nlohmann::json()> heartbeat_extra = {};
+    // Demo mode only (config demo.panel; main builds them from kiosk/driver/sim_actions.h): the
+    // simulator panel's actions, on a strip along the bottom edge and on the keys F1…F8. Empty:
+    // no strip, no keys.
+    std::vector<DemoAction> demo_actions = {};
   };
   // What technicians and kioskctl see of the app, readable from any thread (status_snapshot()).
   struct Snapshot {
@@ -63,7 +69,8 @@ class App final : public AppContext {
   void pointer_move(ui::Point point);
   void pointer_up(ui::Point point);
   void text_input(const std::string& text);
-  // Named keys: "Escape"/"Back" (back), "Home", "Backspace", "Return".
+  // Named keys: "Escape"/"Back" (back), "Home", "Backspace", "Return"; in demo mode also "F1"…"F8"
+  // (the demo panel: demo_panel.h).
   Status key(const std::string& name);
 
   // Runs posted events, due timers, animations and the inactivity check. Returns the time of the
@@ -153,6 +160,10 @@ class App final : public AppContext {
   // The screen's prompt, from what it shows: its title, its first heading and the line under it.
   void speak_screen();
   void show_voice_panel();
+  // The demo panel: runs an action on the worker, then says on the strip what happened.
+  void run_demo_action(std::size_t index);
+  void show_demo_menu();
+  std::unique_ptr<ui::Widget> with_demo_strip(std::unique_ptr<ui::Widget> page);
   voice::Voice* live_voice() const;  // the voice if it is built (never waits for it)
   void check_inactivity();
   void show_inactivity_warning(int seconds_left);
@@ -219,6 +230,9 @@ class App final : public AppContext {
   std::function<void(double)> on_frame_;
   std::function<nlohmann::json()> heartbeat_extra_;
   std::vector<hal::DeviceStatus> statuses_;  // by DeviceClass index, updated on the UI thread
+  std::vector<DemoAction> demo_actions_;
+  std::string demo_status_;                     // the last action's outcome, on the strip
+  std::map<std::string, std::size_t> demo_turns_;  // per key: how many times it was pressed
   Worker worker_;  // last member: joined first, so jobs never outlive what they reference
 };
 

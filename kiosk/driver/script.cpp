@@ -151,7 +151,7 @@ Result<std::vector<Command>> parse_script(std::string_view script) {
 }
 
 ScriptRunner::ScriptRunner(App& app, VirtualClock& clock, hal::Devices& devices, RunOptions options)
-    : app_(app), clock_(clock), devices_(devices), options_(std::move(options)) {}
+    : app_(app), clock_(clock), devices_(devices), options_(std::move(options)), sim_actions_(devices, options_.assets_dir) {}
 
 Status ScriptRunner::run(const std::vector<Command>& commands) {
   TRY_STATUS(settle());
@@ -485,12 +485,8 @@ Status ScriptRunner::execute(const Command& command) {
     return Error::make(ErrorKind::invalid_argument, "bad value \"" + value + "\" for " + verb);
   }
   if (verb == "scroll-to") return scroll_to(args[0]);
-  if (verb == "card") return card(command);
-  if (verb == "fault") return fault(command);
+  if (SimActions::is_action(verb)) return sim_action(command);
   if (verb == "platform") return platform(command);
-  if (verb == "face" || verb == "scan") return camera_frames(command);
-  if (verb == "printer") return printer(command);
-  if (verb == "unplug" || verb == "plug") return plug(command);
   if (verb == "sign") return sign(app_, clock_, args[0]);
   if (verb == "receipt") return receipt(command);
   if (verb == "document") return document(command);

@@ -28,6 +28,7 @@
 #include "hal/devices.h"
 #include "kiosk/app/app.h"
 #include "kiosk/core/clock.h"
+#include "kiosk/driver/sim_actions.h"
 
 namespace kiosk::driver {
 
@@ -75,16 +76,13 @@ class ScriptRunner {
   Status tap_point(ui::Point point);
   Status scroll_to(const std::string& text);
   Status screenshot(const std::string& name, const std::string& mask);
-  Status card(const Command& command);
-  Status fault(const Command& command);
+  // card, fault, face, scan, printer, unplug, plug (sim_commands.cpp → SimActions).
+  Status sim_action(const Command& command);
   Status platform(const Command& command);
   Status expect_record(const Command& command);
   Status check_record(const Command& command);
   Status receipt(const Command& command);
   Status document(const Command& command);  // document_commands.cpp
-  Status camera_frames(const Command& command);
-  Status printer(const Command& command);
-  Status plug(const Command& command);
   // Waits in real time (the channel's threads run in real time) until `done` or `ms` pass,
   // settling the app between looks.
   Status wait_real(const std::function<bool()>& done, Milliseconds ms, const std::string& what);
@@ -94,6 +92,7 @@ class ScriptRunner {
   VirtualClock& clock_;
   hal::Devices& devices_;
   RunOptions options_;
+  SimActions sim_actions_;
   Timing timing_;
   // tick() / render() with the UI time counted.
   std::optional<Milliseconds> tick();

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::pair<ControlCommand, const char*>, 9> kCommands = {{
+constexpr std::array<std::pair<ControlCommand, const char*>, 10> kCommands = {{
     {ControlCommand::status, "status"},
     {ControlCommand::devices, "devices"},
     {ControlCommand::selftest, "selftest"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<ControlCommand, const char*>, 9> kCommands = {{
     {ControlCommand::logs, "logs"},
     {ControlCommand::bundle, "bundle"},
     {ControlCommand::audit_verify, "audit-verify"},
+    {ControlCommand::sim, "sim"},
 }};
 
 constexpr std::array<std::pair<ErrorKind, const char*>, 10> kErrorKinds = {{
@@ -47,6 +48,7 @@ std::set<std::string> fields_of(ControlCommand command) {
     case ControlCommand::selftest: return {"device", "force"};
     case ControlCommand::logs: return {"limit"};
     case ControlCommand::bundle: return {"dir"};
+    case ControlCommand::sim: return {"action", "arguments"};
     default: return {};
   }
 }
@@ -104,7 +106,7 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
   if (!command_field->is_string()) return invalid("\"command\" must be a string");
   const auto command = command_from_name(command_field->get_ref<const std::string&>());
   if (!command) return invalid("unknown command (try status, devices, selftest, network, outbox, outbox-retry, logs, "
-                               "bundle, audit-verify)");
+                               "bundle, audit-verify, sim)");
   ControlRequest request;
   request.command = *command;
   const auto allowed = fields_of(*command);
@@ -152,6 +154,27 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
         request.dir = text;
       }
       break;
+    case ControlCommand::sim: {
+      const auto action = parsed.find("action");
+      if (action == parsed.end() || !action->is_string()) return invalid("sim needs \"action\" (card, face, scan, printer, unplug, plug, list)");
+      const std::string& name = action->get_ref<const std::string&>();
+      if (std::none_of(std::begin(kSimActions), std::end(kSimActions), [&name](const char* known) { return name == known; })) {
+        return invalid("unknown sim action (card, face, scan, printer, unplug, plug, list)");
+      }
+      request.sim_action = name;
+      if (const auto arguments = parsed.find("arguments"); arguments != parsed.end()) {
+        if (!arguments->is_array() || arguments->size() > kMaxSimArguments) {
+          return invalid("\"arguments\" must be an array of at most " + std::to_string(kMaxSimArguments) + " strings");
+        }
+        for (const json& argument : *arguments) {
+          if (!argument.is_string()) return invalid("\"arguments\" must be strings");
+          const std::string& text = argument.get_ref<const std::string&>();
+          if (text.empty() || text.size() > 4096 || text.find('\0') != std::string::npos) return invalid("a sim argument is empty or not usable");
+          request.sim_arguments.push_back(text);
+        }
+      }
+      break;
+    }
     default: break;
   }
   return request;
@@ -167,6 +190,10 @@ std::string control_request_line(const ControlRequest& request) {
     case ControlCommand::logs: line["limit"] = request.limit; break;
     case ControlCommand::bundle:
       if (!request.dir.empty()) line["dir"] = request.dir.string();
+      break;
+    case ControlCommand::sim:
+      line["action"] = request.sim_action;
+      line["arguments"] = request.sim_arguments;
       break;
     default: break;
   }

@@ -6,7 +6,8 @@
 //   ← {"ok":true,"result":{…}}   or   {"ok":false,"error":{"kind":"busy","message":"…"}}
 //
 // Commands: status, devices, selftest (device, force), network, outbox, outbox-retry, logs (limit),
-// bundle (dir), audit-verify. Requests are outside data (anyone allowed on the socket can write
+// bundle (dir), audit-verify, sim (action, arguments: demo mode only, e.g.
+// {"command":"sim","action":"card","arguments":["lisi"]}). Requests are outside data (anyone allowed on the socket can write
 // anything): the parser is strict — an unknown command or field, a wrong type or an out-of-range
 // value is refused with a message naming it — and fuzzed (tests/fuzz/control_request_fuzz.cpp).
 // The error kinds on the wire are ErrorKind's enumerator names ("invalid_argument", "busy" …).
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,7 +30,12 @@ inline constexpr std::size_t kMaxControlRequestBytes = 64 * 1024;  // one reques
 inline constexpr int kDefaultLogLines = 100;
 inline constexpr int kMaxLogLines = 10'000;
 
-enum class ControlCommand { status, devices, selftest, network, outbox, outbox_retry, logs, bundle, audit_verify };
+enum class ControlCommand { status, devices, selftest, network, outbox, outbox_retry, logs, bundle, audit_verify, sim };
+
+// The simulator actions `sim` takes (kiosk/driver/sim_actions.h; "list": the samples), and how many
+// arguments a request may carry.
+inline constexpr const char* kSimActions[] = {"card", "face", "scan", "printer", "unplug", "plug", "list"};
+inline constexpr std::size_t kMaxSimArguments = 3;
 
 struct ControlRequest {
   ControlCommand command = ControlCommand::status;
@@ -36,6 +43,8 @@ struct ControlRequest {
   bool force = false;                                       // selftest only
   int limit = kDefaultLogLines;                             // logs only
   std::filesystem::path dir;                                // bundle only; empty: the kiosk's bundle_dir
+  std::string sim_action;                                   // sim only: one of kSimActions
+  std::vector<std::string> sim_arguments;                   // sim only
 };
 
 // "outbox-retry" ↔ ControlCommand::outbox_retry.

@@ -345,6 +345,14 @@ Result<json> ControlServer::execute(const ControlRequest& request, uid_t uid) {
         break;
       }
       case ControlCommand::audit_verify: result = operations_.verify_audit(); break;
+      case ControlCommand::sim:
+        if (!options_.sim) {
+          result = Error::make(ErrorKind::unsupported,
+                               "sim commands work only on a kiosk in demo mode (config demo.panel, simulated devices)");
+        } else {
+          result = options_.sim(request.sim_action, request.sim_arguments);
+        }
+        break;
     }
   } catch (const std::exception& error) {
     // Operations must not throw; if it does, this connection fails and the socket lives on.
@@ -357,6 +365,7 @@ Result<json> ControlServer::execute(const ControlRequest& request, uid_t uid) {
       detail["device"] = hal::to_string(request.device);
       detail["force"] = request.force;
     }
+    if (request.command == ControlCommand::sim) detail["action"] = request.sim_action;
     if (!result.ok()) detail["error"] = error_kind_name(result.error().kind);
     auto audited = operations_.audit(audit_event_name(request.command), detail);
     if (!audited.ok()) {

@@ -12,6 +12,9 @@
 // stop() cancels. stop() and the destructor return once the threads have ended: promptly, as long
 // as Operations honours its cancel tokens.
 //
+// `sim` drives the simulated devices of a kiosk in demo mode (ControlServerOptions::sim) and is
+// refused anywhere else.
+//
 // Every command except status, devices, outbox and logs is written to the audit trail through
 // Operations::audit("kioskctl_<command>", {"uid", "ok", …}) after it ran. A failing audit trail
 // (a full disk) does not block the command: diagnostics are most needed exactly then; the failure
@@ -20,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -40,6 +44,9 @@ struct ControlServerOptions {
   std::chrono::milliseconds read_timeout{5000};  // for the whole request line
   std::chrono::milliseconds write_timeout{5000};
   int max_connections = 4;                     // served at once
+  // Demo mode only (config demo.panel with simulated devices): runs one `sim` request (action,
+  // arguments) on the connection's thread. Empty: every sim request is refused (unsupported).
+  std::function<Result<nlohmann::json>(const std::string& action, const std::vector<std::string>& arguments)> sim;
 };
 
 // Whether a peer with these credentials may use the socket: uid 0, `own_uid`, or a member of

@@ -58,7 +58,8 @@ Outcome<Settings> settings_of(const GlobalOptions& options, bool need_config) {
     // The default config unreadable (not root): the socket path falls back to its default.
   }
   if (options.socket) settings.socket = *options.socket;
-  else if (!settings.config.ops.control_socket.empty()) settings.socket = settings.config.ops.control_socket;
+  // A relative socket path (the demo's) is relative to the config file's folder, as the kiosk reads it.
+  else if (!settings.config.ops.control_socket.empty()) settings.socket = file.parent_path() / settings.config.ops.control_socket;
   else settings.socket = kDefaultControlSocket;
   return settings;
 }
@@ -252,6 +253,61 @@ Outcome<std::string> read_pin() {
   return *first;
 }
 
+// `sim ACTION ARGUMENTS` as the kiosk's SimActions words (kiosk/driver/sim_actions.h): a FILE is
+// sent as file=<absolute path>, since the kiosk runs in its own working folder.
+Outcome<bool> sim_request(const std::vector<std::string>& words, ops::ControlRequest& request) {
+  if (words.empty()) return failed("sim needs an action (card, face, scan, printer, unplug, plug, list)");
+  const std::string& action = words[0];
+  const std::vector<std::string> arguments(words.begin() + 1, words.end());
+  auto file = [](const std::string& path) { return "file=" + fs::absolute(path).lexically_normal().string(); };
+  auto one = [&]() -> Outcome<std::string> {
+    if (arguments.size() != 1) return failed(action + " takes one argument");
+    return arguments[0];
+  };
+  request.sim_action = action;
+  if (action == "list") {
+    if (!arguments.empty()) return failed("list takes no arguments");
+  } else if (action == "card") {
+    auto what = TRY(one());
+    const bool path = what.find('/') != std::string::npos || fs::path(what).extension() == ".json";
+    request.sim_arguments = {path ? file(what) : what};
+  } else if (action == "face") {
+    auto what = TRY(one());
+    request.sim_arguments = {what == "ok" || what == "none" ? what : file(what)};
+  } else if (action == "scan") {
+    auto what = TRY(one());
+    const bool word = what.rfind("idcard:", 0) == 0 || what == "licence" || what == "receipt" || what == "none";
+    request.sim_arguments = {word ? what : file(what)};
+  } else if (action == "printer") {
+    if (arguments.size() != 2) return failed("printer takes: receipt|document paper-out|cover-open|paper-near-end|ok");
+    request.sim_arguments = arguments;
+  } else if (action == "unplug" || action == "plug") {
+    auto device = TRY(one());
+    if (!ops::device_class_from_string(device)) {
+      return failed(action + ": unknown device " + device + " (card_reader, face_camera, document_camera, receipt_printer, document_printer)");
+    }
+    request.sim_arguments = {device};
+  } else {
+    return failed("unknown action " + action + " (card, face, scan, printer, unplug, plug, list)");
+  }
+  return true;
+}
+
+std::string sim_view(const ops::ControlRequest& request, const json& result) {
+  if (request.sim_action != "list") {
+    std::string line = "done: sim " + request.sim_action;
+    for (const auto& argument : request.sim_arguments) line += " " + argument;
+    return line + "\n";
+  }
+  auto words = [&result](const char* key) {
+    std::string text;
+    for (const auto& word : result.value(key, json::array())) text += (text.empty() ? "" : " ") + (word.is_string() ? word.get<std::string>() : word.dump());
+    return text + "\n";
+  };
+  return "cards       " + words("cards") + "faces       " + words("faces") + "documents   " + words("documents") +
+         "printers    " + words("printer_states") + "simulated   " + words("simulated_devices");
+}
+
 }  // namespace
 
 std::string ops_usage() {
@@ -265,17 +321,25 @@ std::string ops_usage() {
          "  logs [N]               the last N log lines (default 100; no personal data)\n"
          "  bundle [DIR]           write a redacted diagnostics bundle (.tar) into DIR (default: config\n"
          "                         ops.bundle_dir) and print its path\n"
+         "  sim card SAMPLE|none   demo mode only (config demo.panel): place a sample ID card on the\n"
+         "                         simulated reader, or take it away\n"
+         "  sim face ok|none|FILE  what the simulated face camera sees\n"
+         "  sim scan idcard:SAMPLE|licence|receipt|none|FILE\n"
+         "                         what the simulated document camera sees (receipt: the last one printed)\n"
+         "  sim printer receipt|document paper-out|cover-open|paper-near-end|ok\n"
+         "  sim unplug|plug DEVICE unplug or replug a simulated device\n"
+         "  sim list               the sample cards and what each sim action takes\n"
          "  audit verify           check the audit trail's hash chain (reads the config; no running kiosk)\n"
          "  pin-hash               read a technician PIN from standard input, print its hash for the\n"
          "                         config's technician.pin_hash\n"
          "These talk to the running kiosk over its control socket (--socket PATH, else the config's\n"
-         "ops.control_socket, else " + std::string(kDefaultControlSocket) + "; --config FILE, default " +
+         "ops.control_socket (a relative one from the config's folder), else " + std::string(kDefaultControlSocket) + "; --config FILE, default " +
          kDefaultConfigFile + ").\n"
          "A failed self-test, network check or audit check prints its report and exits 1.\n";
 }
 
 bool is_ops_command(const std::string& word) {
-  for (const char* name : {"status", "devices", "selftest", "network", "outbox", "logs", "bundle", "audit", "pin-hash"}) {
+  for (const char* name : {"status", "devices", "selftest", "network", "outbox", "logs", "bundle", "audit", "pin-hash", "sim"}) {
     if (word == name) return true;
   }
   return false;
@@ -367,6 +431,10 @@ int run_ops_command(const std::vector<std::string>& words, const GlobalOptions& 
     // The kiosk runs elsewhere (its own working folder): send an absolute path.
     if (!rest.empty()) request.dir = fs::absolute(rest[0]).lexically_normal();
     timeout_s = 120;
+  } else if (command == "sim") {
+    request.command = ops::ControlCommand::sim;
+    auto made = sim_request(rest, request);
+    if (!made.ok()) return usage("sim: " + made.error().message);
   } else {
     return usage("unknown command " + command);
   }
@@ -399,6 +467,7 @@ int run_ops_command(const std::vector<std::string>& words, const GlobalOptions& 
     }
     case ops::ControlCommand::bundle: return print(options, result, "bundle written: " + text_of(result, "path") + "\n");
     case ops::ControlCommand::audit_verify: return print(options, result, result.dump(2) + "\n");
+    case ops::ControlCommand::sim: return print(options, result, sim_view(request, result));
   }
   return 0;
 }

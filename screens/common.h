@@ -22,6 +22,12 @@ std::unique_ptr<kiosk::ui::Column> make_card(kiosk::AppContext& app, const std::
 // "label: value" as a caption-coloured label above the value.
 void add_field(kiosk::AppContext& app, kiosk::ui::Column& card, const std::string& label, const std::string& value);
 
+// How an outcome went, shown as a symbol in a circle (a shape, so it reads without colour too):
+// ✓ on green done, ! on amber take care (the citizen can act), ✕ on red failed.
+enum class Tone { success, caution, failure };
+// The symbol, centred, with id "outcome-symbol-success" / "-caution" / "-failure" for scripts.
+std::unique_ptr<kiosk::ui::Widget> make_status_symbol(kiosk::AppContext& app, Tone tone);
+
 // "张三" → "张*": shows that the card was read without displaying the name in a hall.
 std::string masked_name(const std::string& name);
 

@@ -1,5 +1,7 @@
 // A fault in plain words with a way forward: try again (when it may help), go home, or ask staff
-// at a named place. The technical code is shown small for staff; it never holds personal data.
+// at a named place, under a ✕ symbol. The technical code goes to the log for technicians (it never
+// holds personal data), not onto the screen.
+#include "kiosk/core/log.h"
 #include "screens/common.h"
 #include "screens/screens.h"
 
@@ -15,22 +17,22 @@ class FaultScreen final : public Screen {
   std::string title(AppContext& app) const override { return app.tr("fault.title"); }
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
-    const ui::Theme& theme = app.theme();
+    // The code is for technicians: in the log, not on the citizen's screen.
+    if (!notice_.detail_for_staff.empty()) log::info("fault", "shown: " + notice_.detail_for_staff);
     auto page = make_page(app);
+    page->add(make_status_symbol(app, Tone::failure));
     auto card = make_card(app, notice_.title);
     card->add(std::make_unique<ui::Label>(notice_.message, ui::TextRole::body));
     card->add(std::make_unique<ui::Label>(app.strings().format("fault.staff", {app.config().staff_location}),
                                           ui::TextRole::body));
-    if (!notice_.detail_for_staff.empty()) {
-      card->add(std::make_unique<ui::Label>(app.strings().format("fault.code", {notice_.detail_for_staff}),
-                                            ui::TextRole::caption, theme.palette().text_secondary));
-    }
     page->add(std::move(card));
-    if (notice_.offer_retry && retry_) {
-      auto* retry = page->add(std::make_unique<ui::Button>(app.tr("fault.retry"), ui::ButtonKind::primary, retry_));
-      retry->set_id("retry");
+    // One primary way forward: trying again when it may help, otherwise home.
+    const bool retry = notice_.offer_retry && retry_;
+    if (retry) {
+      page->add(std::make_unique<ui::Button>(app.tr("fault.retry"), ui::ButtonKind::primary, retry_))->set_id("retry");
     }
-    auto* home = page->add(std::make_unique<ui::Button>(app.tr("fault.home"), ui::ButtonKind::secondary, [&app] { app.go_home(); }));
+    auto* home = page->add(std::make_unique<ui::Button>(
+        app.tr("fault.home"), retry ? ui::ButtonKind::secondary : ui::ButtonKind::primary, [&app] { app.go_home(); }));
     home->set_id("fault-home");
     return scrolling(std::move(page), &scroll_);
   }

@@ -1,5 +1,6 @@
 // Item guide (办事指南): every element DOMAIN.md lists, in the order a citizen asks about them —
-// can I do it here, what do I need, how long, what does it cost, where and whom to call.
+// can I do it here, what do I need, how long, what does it cost, where and when, whom to call;
+// then conditions and steps; the codes, departments and legal basis last.
 #include "screens/common.h"
 #include "screens/journey.h"
 #include "screens/screens.h"
@@ -67,18 +68,8 @@ class GuideScreen final : public Screen {
       page->add(std::move(where));
     }
 
-    auto basics = make_card(app, app.tr("guide.basics"));
-    add_field(app, *basics, app.tr("guide.code"), item->code);
-    add_field(app, *basics, app.tr("guide.type"), item->type);
-    add_field(app, *basics, app.tr("guide.department"), item->department);
-    add_field(app, *basics, app.tr("guide.implementer"), item->implementer);
-    add_field(app, *basics, app.tr("guide.legal_basis"), numbered(item->legal_basis));
-    page->add(std::move(basics));
-
-    auto conditions = make_card(app, app.tr("guide.conditions"));
-    conditions->add(std::make_unique<ui::Label>(numbered(item->conditions), ui::TextRole::body));
-    page->add(std::move(conditions));
-
+    // What a citizen needs first: what to bring, how long and what it costs, where and when; then
+    // the conditions and steps; the codes, departments and legal basis last.
     auto materials = make_card(app, app.tr("guide.materials"));
     if (item->materials.empty()) {
       materials->add(std::make_unique<ui::Label>(app.tr("guide.no_materials"), ui::TextRole::body));
@@ -93,22 +84,20 @@ class GuideScreen final : public Screen {
       if (!material.note.empty()) detail += "\n" + material.note;
       materials->add(std::make_unique<ui::Label>(detail, ui::TextRole::caption, palette.text_secondary));
     }
+    materials->set_id("guide-materials");
     page->add(std::move(materials));
 
-    auto steps = make_card(app, app.tr("guide.steps"));
-    steps->add(std::make_unique<ui::Label>(numbered(item->steps), ui::TextRole::body));
-    page->add(std::move(steps));
-
     auto time_and_fee = make_card(app, app.tr("guide.time_fee"));
-    add_field(app, *time_and_fee, app.tr("guide.statutory"),
-              strings.format("guide.working_days", {std::to_string(item->statutory_days)}));
     add_field(app, *time_and_fee, app.tr("guide.promised"),
               item->same_day() ? app.tr("item.same_day")
                                : strings.format("guide.working_days", {std::to_string(item->promised_days)}));
+    add_field(app, *time_and_fee, app.tr("guide.statutory"),
+              strings.format("guide.working_days", {std::to_string(item->statutory_days)}));
     add_field(app, *time_and_fee, app.tr("guide.fee"), item->fee.free ? app.tr("guide.free") : item->fee.standard);
     if (!item->fee.free) add_field(app, *time_and_fee, app.tr("guide.fee_basis"), item->fee.basis);
     add_field(app, *time_and_fee, app.tr("guide.visits"),
               item->visits == 0 ? app.tr("item.zero_visits") : app.tr("item.one_visit"));
+    time_and_fee->set_id("guide-time-and-fee");
     page->add(std::move(time_and_fee));
 
     auto contact = make_card(app, app.tr("guide.contact"));
@@ -117,7 +106,28 @@ class GuideScreen final : public Screen {
     add_field(app, *contact, app.tr("guide.phone"), item->phone);
     add_field(app, *contact, app.tr("guide.complaint_phone"), item->complaint_phone);
     add_field(app, *contact, app.tr("guide.online"), item->online_url);
+    contact->set_id("guide-contact");
     page->add(std::move(contact));
+
+    auto conditions = make_card(app, app.tr("guide.conditions"));
+    conditions->add(std::make_unique<ui::Label>(numbered(item->conditions), ui::TextRole::body));
+    conditions->set_id("guide-conditions");
+    page->add(std::move(conditions));
+
+    auto steps = make_card(app, app.tr("guide.steps"));
+    steps->add(std::make_unique<ui::Label>(numbered(item->steps), ui::TextRole::body));
+    steps->set_id("guide-steps");
+    page->add(std::move(steps));
+
+    auto basics = make_card(app, app.tr("guide.basics"));
+    add_field(app, *basics, app.tr("guide.code"), item->code);
+    add_field(app, *basics, app.tr("guide.type"), item->type);
+    add_field(app, *basics, app.tr("guide.department"), item->department);
+    add_field(app, *basics, app.tr("guide.implementer"), item->implementer);
+    add_field(app, *basics, app.tr("guide.legal_basis"), numbered(item->legal_basis));
+    basics->set_id("guide-basics");
+    page->add(std::move(basics));
+
     return scrolling(std::move(page), &scroll_);
   }
 

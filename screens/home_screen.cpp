@@ -12,6 +12,7 @@ class HomeScreen final : public Screen {
  public:
   std::string name() const override { return "home"; }
   std::string title(AppContext& app) const override { return app.tr("home.title"); }
+  bool has_navigation() const override { return false; }
 
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     auto page = make_page(app);

@@ -47,7 +47,7 @@ struct RoundResult {
 
 class IdentifyScreen final : public Screen {
  public:
-  explicit IdentifyScreen(std::function<void(AppContext&)> then) : then_(std::move(then)) {}
+  IdentifyScreen(JourneyFlow flow, std::function<void(AppContext&)> then) : flow_(std::move(flow)), then_(std::move(then)) {}
   ~IdentifyScreen() override {
     cancel_.cancel();
     if (preview_) wipe_canvas(*preview_);
@@ -105,7 +105,7 @@ class IdentifyScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build_card(AppContext& app) {
     auto page = make_page(app);
-    add_step_header(app, *page, JourneyStep::identify);
+    add_step_header(app, *page, flow_, JourneyStep::identify);
     auto* title = page->add(std::make_unique<ui::Label>(app.tr("identify.place_card"), ui::TextRole::title));
     title->set_id("identify-place-card");
     page->add(std::make_unique<ui::Label>(app.tr("identify.place_card_detail"), ui::TextRole::body));
@@ -118,7 +118,7 @@ class IdentifyScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build_consent(AppContext& app) {
     auto page = make_page(app);
-    add_step_header(app, *page, JourneyStep::identify);
+    add_step_header(app, *page, flow_, JourneyStep::identify);
     const hal::IdentityCard& card = *app.session().identity;
     page->add(std::make_unique<ui::Label>(app.strings().format("identify.hello", {masked_name(card.name)}),
                                           ui::TextRole::title));
@@ -139,7 +139,7 @@ class IdentifyScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build_capture(AppContext& app) {
     auto page = make_page(app);
-    add_step_header(app, *page, JourneyStep::identify);
+    add_step_header(app, *page, flow_, JourneyStep::identify);
     page->add(std::make_unique<ui::Label>(app.tr("identify.look"), ui::TextRole::title));
     const std::string guidance =
         round_ == 0 ? app.tr("identify.hold") : app.tr(face::string_key(last_verdict_.reason));
@@ -167,7 +167,7 @@ class IdentifyScreen final : public Screen {
 
   std::unique_ptr<ui::Widget> build_verifying(AppContext& app) {
     auto page = make_page(app);
-    add_step_header(app, *page, JourneyStep::identify);
+    add_step_header(app, *page, flow_, JourneyStep::identify);
     page->add(std::make_unique<ui::Label>(app.tr("identify.verifying"), ui::TextRole::title));
     page->add(std::make_unique<ui::Spinner>(app.tr("identify.verifying_detail")));
     return scrolling(std::move(page), &scroll_);
@@ -358,6 +358,17 @@ class IdentifyScreen final : public Screen {
     else fail(attempts_ >= kAttempts ? Failure::too_many : Failure::not_verified, answer.reason);
   }
 
+  // The item for renewing an expired resident ID card, if the catalog has one (its guide is where
+  // an expired card leads).
+  static const catalog::Item* renewal_item(AppContext& app) {
+    const catalog::Catalog* catalog = app.catalog();
+    if (!catalog) return nullptr;
+    for (const catalog::Item& item : catalog->items) {
+      if (item.name.find("居民身份证") != std::string::npos && item.name.find("换领") != std::string::npos) return &item;
+    }
+    return nullptr;
+  }
+
   void fail(Failure failure, std::string detail) {
     failure_ = failure;
     detail_ = std::move(detail);
@@ -374,10 +385,16 @@ class IdentifyScreen final : public Screen {
     std::vector<std::string> elsewhere = {app.strings().format("journey.counter", {staff}), app.tr("journey.guides")};
     Outcome o;
     switch (failure_) {
-      case Failure::card_expired:
+      case Failure::card_expired: {
         o = {"outcome-card-expired", app.tr("identify.expired.title"), app.tr("identify.expired.message"),
-             {app.tr("identify.expired.renew"), app.tr("journey.guides")}, detail_, {back, end}};
+             {app.tr("identify.expired.renew")}, detail_, {back, end}, Tone::caution};
+        // The way forward is renewing the card: its guide, one tap away, when the catalog has it.
+        if (const catalog::Item* renew = renewal_item(app)) {
+          o.buttons.insert(o.buttons.begin(), {app.tr("identify.expired.open_guide"), ui::ButtonKind::primary,
+                                               [&app, code = renew->code] { app.push(make_guide_screen(code)); }});
+        }
         break;
+      }
       case Failure::reader_fault:
         o = {"outcome-reader-fault", app.tr("identify.reader.title"),
              app.strings().format("identify.reader.message", {staff}), elsewhere, detail_, {back, end}};
@@ -388,12 +405,12 @@ class IdentifyScreen final : public Screen {
         break;
       case Failure::no_face:
         o = {"outcome-no-face", app.tr("identify.no_face.title"), app.tr("identify.no_face.message"), elsewhere,
-             detail_, {{app.tr("identify.try_again"), ui::ButtonKind::primary, retry}, back}};
+             detail_, {{app.tr("identify.try_again"), ui::ButtonKind::primary, retry}, back}, Tone::caution};
         break;
       case Failure::not_verified:
         o = {"outcome-not-verified", app.tr("identify.mismatch.title"),
              app.strings().format("identify.mismatch.message", {std::to_string(kAttempts - attempts_)}), elsewhere,
-             detail_, {{app.tr("identify.try_again"), ui::ButtonKind::primary, retry}, back}};
+             detail_, {{app.tr("identify.try_again"), ui::ButtonKind::primary, retry}, back}, Tone::caution};
         break;
       case Failure::too_many:
         o = {"outcome-too-many", app.tr("identify.too_many.title"),
@@ -407,7 +424,8 @@ class IdentifyScreen final : public Screen {
         o = {"outcome-unreachable", app.tr("identify.unreachable.title"), app.tr("identify.unreachable.message"),
              {app.tr("journey.later"), app.tr("journey.guides"), app.strings().format("journey.counter", {staff})},
              detail_,
-             {{app.tr("identify.try_again"), ui::ButtonKind::primary, retry}, back}};
+             {{app.tr("identify.try_again"), ui::ButtonKind::primary, retry}, back},
+             Tone::caution};
         break;
       case Failure::rejected:
         o = {"outcome-rejected", app.tr("identify.rejected.title"),
@@ -417,6 +435,7 @@ class IdentifyScreen final : public Screen {
     return o;
   }
 
+  JourneyFlow flow_;
   std::function<void(AppContext&)> then_;
   Step step_ = Step::card;
   Failure failure_ = Failure::reader_fault;
@@ -434,8 +453,8 @@ class IdentifyScreen final : public Screen {
 
 }  // namespace
 
-std::unique_ptr<Screen> make_identify_screen(std::function<void(AppContext&)> then) {
-  return std::make_unique<IdentifyScreen>(std::move(then));
+std::unique_ptr<Screen> make_identify_screen(JourneyFlow flow, std::function<void(AppContext&)> then) {
+  return std::make_unique<IdentifyScreen>(std::move(flow), std::move(then));
 }
 
 }  // namespace screens

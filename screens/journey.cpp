@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "kiosk/apply/application.h"
+#include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
 #include "screens/screens.h"
 
@@ -12,9 +13,11 @@ namespace screens {
 using namespace kiosk;
 
 std::unique_ptr<ui::Widget> make_outcome_page(AppContext& app, Outcome outcome, ui::ScrollState* scroll) {
-  const ui::Palette& palette = app.theme().palette();
+  // For technicians: the code goes to the log (built again on a rebuild: the same line again).
+  if (!outcome.staff_detail.empty()) log::info("outcome", outcome.id + ": " + outcome.staff_detail);
   auto page = make_page(app);
-  auto* title = page->add(std::make_unique<ui::Label>(outcome.title, ui::TextRole::title));
+  page->add(make_status_symbol(app, outcome.tone));
+  auto* title = page->add(std::make_unique<ui::Label>(outcome.title, ui::TextRole::title, std::nullopt, ui::Align::center));
   if (!outcome.id.empty()) title->set_id(outcome.id);
   page->add(std::make_unique<ui::Label>(outcome.message, ui::TextRole::body));
   if (!outcome.still_possible.empty()) {
@@ -24,25 +27,47 @@ std::unique_ptr<ui::Widget> make_outcome_page(AppContext& app, Outcome outcome, 
   }
   for (std::size_t i = 0; i < outcome.buttons.size(); ++i) {
     auto& button = outcome.buttons[i];
-    auto* widget = page->add(std::make_unique<ui::Button>(button.text, button.kind, button.on_tap));
+    const ui::ButtonKind kind = i == 0 ? ui::ButtonKind::primary : ui::ButtonKind::secondary;
+    auto* widget = page->add(std::make_unique<ui::Button>(button.text, kind, button.on_tap));
     widget->set_id("outcome-" + std::to_string(i));
-  }
-  if (!outcome.staff_detail.empty()) {
-    page->add(std::make_unique<ui::Label>(app.strings().format("journey.staff_detail", {outcome.staff_detail}),
-                                          ui::TextRole::caption, palette.text_secondary));
   }
   return scrolling(std::move(page), scroll);
 }
 
-void add_step_header(AppContext& app, ui::Column& page, JourneyStep step) {
+JourneyFlow application_flow(const catalog::Item& item, const apply::Application* application) {
+  JourneyFlow flow = {JourneyStep::identify};
+  if (!item.materials.empty()) flow.push_back(JourneyStep::materials);
+  if (!item.form.empty() || (application && apply::needs_commitment(*application))) flow.push_back(JourneyStep::form);
+  flow.push_back(JourneyStep::review);
+  flow.push_back(JourneyStep::submit);
+  return flow;
+}
+
+JourneyFlow licence_flow() { return {JourneyStep::identify, JourneyStep::licence_choose, JourneyStep::licence_view}; }
+
+std::string step_text(AppContext& app, const JourneyFlow& flow, JourneyStep step) {
+  const auto found = std::find(flow.begin(), flow.end(), step);
+  if (flow.size() < 2 || found == flow.end()) return {};
   static const char* const names[] = {"journey.step.identify", "journey.step.materials", "journey.step.form",
-                                       "journey.step.review", "journey.step.submit"};
-  const int index = static_cast<int>(step);
-  auto label = std::make_unique<ui::Label>(
-      app.strings().format("journey.step", {std::to_string(index), "5", app.tr(names[index - 1])}),
-      ui::TextRole::caption, app.theme().palette().primary);
+                                      "journey.step.review",   "journey.step.submit",    "journey.step.licence_choose",
+                                      "journey.step.licence_view"};
+  const auto position = static_cast<std::size_t>(found - flow.begin()) + 1;
+  return app.strings().format("journey.step", {std::to_string(position), std::to_string(flow.size()),
+                                               app.tr(names[static_cast<int>(step)])});
+}
+
+void add_step_header(AppContext& app, ui::Column& page, const JourneyFlow& flow, JourneyStep step) {
+  const std::string text = step_text(app, flow, step);
+  if (text.empty()) return;
+  auto label = std::make_unique<ui::Label>(text, ui::TextRole::caption, app.theme().palette().primary);
   label->set_id("journey-step");
   page.add(std::move(label));
+}
+
+void add_step_header(AppContext& app, ui::Column& page, JourneyStep step) {
+  const Applying applying = current_application(app);
+  if (!applying) return;
+  add_step_header(app, page, application_flow(*applying.item, applying.application), step);
 }
 
 std::shared_ptr<ui::Canvas> preview_canvas(const hal::Image& image, int max_width, bool mirror) {
@@ -90,7 +115,8 @@ std::unique_ptr<ui::Widget> no_application_page(AppContext& app, ui::ScrollState
   return scrolling(std::move(page), scroll);
 }
 
-std::string material_state(AppContext& app, const apply::MaterialChoice& choice) {
+std::string material_state(AppContext& app, const catalog::Material& material, const apply::MaterialChoice& choice) {
+  if (!material.provided_by.empty()) return app.tr("materials.state.provided_by." + material.provided_by);
   switch (choice.source) {
     case apply::MaterialSource::none: return app.tr("materials.state.none");
     case apply::MaterialSource::capture:
@@ -125,7 +151,9 @@ void start_applying(AppContext& app, const std::string& item_code) {
     begin_application(app, item_code);
     return;
   }
-  app.push(make_identify_screen([item_code](AppContext& context) { begin_application(context, item_code); }));
+  const catalog::Item* item = app.catalog() ? app.catalog()->find_item(item_code) : nullptr;
+  JourneyFlow flow = item ? application_flow(*item, nullptr) : JourneyFlow{};
+  app.push(make_identify_screen(std::move(flow), [item_code](AppContext& context) { begin_application(context, item_code); }));
 }
 
 }  // namespace screens

@@ -11,6 +11,7 @@
 #include "kiosk/app/screen.h"
 #include "kiosk/ui/canvas.h"
 #include "screens/common.h"
+#include "screens/screens.h"
 
 namespace kiosk::apply {
 struct Application;
@@ -19,9 +20,10 @@ struct MaterialChoice;
 
 namespace screens {
 
-// A failure or a stop on the way, in plain words: a title, what happened, a short list of what the
-// citizen can still do, and buttons (the first is the main one). `staff_detail` is a code for
-// staff (never personal data), shown small.
+// A failure or a stop on the way, in plain words: a symbol (tone), a title, what happened, a short
+// list of what the citizen can still do, and buttons — the first is the one primary way forward,
+// the others are drawn secondary whatever their kind. `staff_detail` is a code for technicians
+// (never personal data): it goes to the log, never onto the citizen's screen.
 struct Outcome {
   std::string id;  // widget id of the title ("outcome-not-verified"), for scripts
   std::string title;
@@ -29,12 +31,22 @@ struct Outcome {
   std::vector<std::string> still_possible;
   std::string staff_detail;
   std::vector<kiosk::ui::DialogButton> buttons;
+  Tone tone = Tone::failure;
 };
 std::unique_ptr<kiosk::ui::Widget> make_outcome_page(kiosk::AppContext& app, Outcome outcome,
                                                      kiosk::ui::ScrollState* scroll);
 
-// "第 2 步，共 5 步：材料" over the page, so the citizen knows how far along they are.
-enum class JourneyStep { identify = 1, materials, form, review, submit };
+// The steps of applying for `item` (journey 1): identify, materials (when the item has any), form
+// (when it has fields, or a material is replaced by the 告知承诺书 — `application` may be null
+// before one exists), review, submit.
+JourneyFlow application_flow(const kiosk::catalog::Item& item, const kiosk::apply::Application* application);
+// Electronic licences: identify, choose a licence, view and print it.
+JourneyFlow licence_flow();
+// "第 2 步，共 4 步：准备材料", or "" when `step` is not in `flow` or the flow has one step.
+std::string step_text(kiosk::AppContext& app, const JourneyFlow& flow, JourneyStep step);
+// The step text over the page (id journey-step), so the citizen knows how far along they are.
+void add_step_header(kiosk::AppContext& app, kiosk::ui::Column& page, const JourneyFlow& flow, JourneyStep step);
+// The same for a screen of the application being filled in (its item's flow).
 void add_step_header(kiosk::AppContext& app, kiosk::ui::Column& page, JourneyStep step);
 
 // A frame for the screen, scaled down to at most `max_width` pixels wide (nearest neighbour is
@@ -56,8 +68,9 @@ struct Applying {
 Applying current_application(kiosk::AppContext& app);
 // What a journey screen shows when the session has no application (it ended under the screen).
 std::unique_ptr<kiosk::ui::Widget> no_application_page(kiosk::AppContext& app, kiosk::ui::ScrollState* scroll);
-// How a material is provided, in words ("已拍照 2 页", "使用电子证照：营业执照" …).
-std::string material_state(kiosk::AppContext& app, const kiosk::apply::MaterialChoice& choice);
+// How a material is provided, in words ("已拍照 2 页", "使用电子证照：营业执照", "✓ 已由身份证读取" …).
+std::string material_state(kiosk::AppContext& app, const kiosk::catalog::Material& material,
+                           const kiosk::apply::MaterialChoice& choice);
 
 // Starts an application for `item_code`: through identification when the session has no verified
 // citizen yet, then the materials screen (or the form, for an item without materials).

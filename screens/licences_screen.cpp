@@ -138,6 +138,7 @@ class LicencesScreen final : public Screen {
   std::unique_ptr<ui::Widget> build_list(AppContext& app) {
     const ui::Palette& palette = app.theme().palette();
     auto page = make_page(app);
+    add_step_header(app, *page, licence_flow(), JourneyStep::licence_choose);
     if (licences_.empty()) {
       auto* title = page->add(std::make_unique<ui::Label>(app.tr("licences.none.title"), ui::TextRole::title));
       title->set_id("licences-none");
@@ -178,6 +179,7 @@ class LicencesScreen final : public Screen {
     // name and controls beside it.
     auto controls = std::make_unique<ui::Column>(theme.spacing());
     ui::Column& heading = theme.display().portrait() ? *page : *controls;
+    add_step_header(app, heading, licence_flow(), JourneyStep::licence_view);
     heading.add(std::make_unique<ui::Label>(display_name(licence), ui::TextRole::title))->set_id("licence-title");
     heading.add(std::make_unique<ui::Label>(app.strings().format("licences.preview.verified", {licence.issuer}),
                                             ui::TextRole::body, theme.palette().primary))
@@ -280,7 +282,10 @@ class LicencesScreen final : public Screen {
   std::unique_ptr<ui::Widget> build_printed(AppContext& app) {
     const ui::Palette& palette = app.theme().palette();
     auto page = make_page(app);
-    page->add(std::make_unique<ui::Label>(app.tr("licences.printed.title"), ui::TextRole::title))->set_id("licence-printed");
+    add_step_header(app, *page, licence_flow(), JourneyStep::licence_view);
+    page->add(make_status_symbol(app, Tone::success));
+    page->add(std::make_unique<ui::Label>(app.tr("licences.printed.title"), ui::TextRole::title, std::nullopt, ui::Align::center))
+        ->set_id("licence-printed");
     page->add(std::make_unique<ui::Label>(app.tr("licences.printed.message"), ui::TextRole::body));
     if (current_ < licences_.size() && licences_[current_].print_limit > 0) {
       const int left = prints_left(licences_[current_]);
@@ -308,7 +313,7 @@ class LicencesScreen final : public Screen {
       return;
     }
     std::weak_ptr<int> alive = alive_;
-    app.push(make_identify_screen([this, alive](AppContext& context) {
+    app.push(make_identify_screen(licence_flow(), [this, alive](AppContext& context) {
       if (!alive.expired()) load_list(context);
     }));
   }
@@ -645,7 +650,7 @@ class LicencesScreen final : public Screen {
       message += "\n" + app.strings().format("licences.print_error.staff", {app.config().staff_location});
     }
     message += "\n" + app.tr("licences.print_failed.not_counted");
-    message += "\n" + app.strings().format("journey.staff_detail", {print_failure_code_});
+    log::info("licences", "print failed: " + print_failure_code_);  // the code is for technicians, not the dialog
     app.show_dialog(app.tr("licences.print_failed.title"), message,
                     {{app.tr("licences.print_again"), ui::ButtonKind::primary,
                       [this, &app] {

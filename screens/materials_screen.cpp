@@ -82,10 +82,13 @@ class MaterialsScreen final : public Screen {
     if (!material.note.empty()) detail += " · " + material.note;
     card->add(std::make_unique<ui::Label>(detail, ui::TextRole::caption, palette.text_secondary));
 
-    const std::string state = material_state(app, choice);
-    auto* state_label = card->add(std::make_unique<ui::Label>(
-        state, ui::TextRole::body, choice.source == apply::MaterialSource::none ? palette.text_secondary : palette.primary));
+    const std::string state = material_state(app, material, choice);
+    const bool provided = !material.provided_by.empty() || choice.source != apply::MaterialSource::none;
+    auto* state_label = card->add(std::make_unique<ui::Label>(state, ui::TextRole::body,
+                                                              provided ? palette.success : palette.text_secondary));
     state_label->set_id("material-state-" + std::to_string(index));
+    // The card read or the face photo taken during identification: nothing to do here.
+    if (!material.provided_by.empty()) return card;
 
     if (busy_ && *busy_ == index) {
       card->add(std::make_unique<ui::Spinner>(busy_text_));

@@ -143,7 +143,8 @@ class QueueScreen final : public Screen {
     key_ = new_request_key();
     if (priority != Priority::none && !app.session().verified(app.now())) {
       std::weak_ptr<int> alive = alive_;
-      app.push(make_identify_screen([this, alive](AppContext& context) {
+      // Identification is the one step before the ticket prints: no step counter.
+      app.push(make_identify_screen({JourneyStep::identify}, [this, alive](AppContext& context) {
         if (!alive.expired()) request(context);
       }));
       return;

@@ -69,7 +69,7 @@ class ReviewScreen final : public Screen {
       auto materials = make_card(app, app.tr("review.materials"));
       for (std::size_t i = 0; i < item.materials.size(); ++i) {
         const apply::MaterialChoice& choice = application.materials[i];
-        add_field(app, *materials, item.materials[i].name, material_state(app, choice));
+        add_field(app, *materials, item.materials[i].name, material_state(app, item.materials[i], choice));
       }
       add_edit(app, *materials, "materials", "edit-materials");
       page->add(std::move(materials));

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kiosk/app/screen.h"
 
@@ -19,7 +20,13 @@ std::unique_ptr<kiosk::Screen> make_package_screen(std::string package_id);
 
 // Journey 1 (docs/journey.md): identify, then materials, form, 告知承诺书, review, submitted. The
 // application lives in the session (start_applying in journey.h begins one).
-std::unique_ptr<kiosk::Screen> make_identify_screen(std::function<void(kiosk::AppContext&)> then);
+// The steps of a flow the citizen goes through, for the step header ("第 2 步，共 4 步：准备材料"):
+// the header counts the flow's own steps (journey.h builds them), never a fixed number.
+enum class JourneyStep { identify, materials, form, review, submit, licence_choose, licence_view };
+using JourneyFlow = std::vector<JourneyStep>;
+// `flow` is the flow identification starts (its first step is identify; a flow of one step shows
+// no counter).
+std::unique_ptr<kiosk::Screen> make_identify_screen(JourneyFlow flow, std::function<void(kiosk::AppContext&)> then);
 std::unique_ptr<kiosk::Screen> make_materials_screen();
 std::unique_ptr<kiosk::Screen> make_form_screen();
 std::unique_ptr<kiosk::Screen> make_commitment_screen();
@@ -48,7 +55,7 @@ std::string item_summary(kiosk::AppContext& app, const kiosk::catalog::Item& ite
 struct FaultNotice {
   std::string title;
   std::string message;
-  std::string detail_for_staff;  // shown small: what to tell staff (an error code, never personal data)
+  std::string detail_for_staff;  // for technicians, logged (an error code, never personal data)
   bool offer_retry = false;
 };
 std::unique_ptr<kiosk::Screen> make_fault_screen(FaultNotice notice, std::function<void()> retry = {});

@@ -36,7 +36,9 @@ class SubmittedScreen final : public Screen {
     const ui::Palette& palette = app.theme().palette();
     const apply::Application& application = *applying.application;
     add_step_header(app, *page, JourneyStep::submit);
-    auto* done = page->add(std::make_unique<ui::Label>(app.tr("submitted.done"), ui::TextRole::title));
+    page->add(make_status_symbol(app, Tone::success));
+    auto* done = page->add(std::make_unique<ui::Label>(app.tr("submitted.done"), ui::TextRole::title, std::nullopt,
+                                                       ui::Align::center));
     done->set_id("submitted-done");
     page->add(std::make_unique<ui::Label>(applying.item->name, ui::TextRole::heading));
 

@@ -587,9 +587,15 @@ ui::UiContext App::ui_context() {
 std::unique_ptr<ui::Widget> App::build_top_bar(Screen& screen) {
   const ui::Palette& palette = theme_.palette();
   auto row = std::make_unique<ui::Row>(theme_.spacing());
+  // A long title takes two lines, then shrinks; it is never cut (the theme's title style).
+  auto title = std::make_unique<ui::Label>(screen.title(*this), ui::TextRole::title, palette.on_header, ui::Align::center, 2);
+  if (!screen.has_navigation()) {
+    row->add(std::move(title));
+    return std::make_unique<ui::Panel>(std::move(row), palette.header, theme_.spacing(), theme_.spacing());
+  }
   auto* back_button = row->add(std::make_unique<ui::Button>(tr("nav.back"), ui::ButtonKind::header, [this] { back(); }), 2);
   back_button->set_id("back");
-  row->add(std::make_unique<ui::Label>(screen.title(*this), ui::TextRole::title, palette.on_header, ui::Align::center, 1), 5);
+  row->add(std::move(title), 5);
   auto* home_button = row->add(std::make_unique<ui::Button>(tr("nav.home"), ui::ButtonKind::header, [this] { go_home(); }), 2);
   home_button->set_id("home");
   return std::make_unique<ui::Panel>(std::move(row), palette.header, theme_.spacing(), theme_.spacing());

@@ -37,6 +37,8 @@ class Screen {
   // Title in the top bar; screens without chrome (attract) return false from has_chrome().
   virtual std::string title(AppContext& app) const = 0;
   virtual bool has_chrome() const { return true; }
+  // Back and home in the top bar; the home screen has neither (it is where they lead).
+  virtual bool has_navigation() const { return true; }
   // Screens outside a citizen session (attract) have no inactivity timeout.
   virtual bool in_session() const { return true; }
   virtual std::unique_ptr<ui::Widget> build(AppContext& app) = 0;

@@ -92,6 +92,7 @@ const std::string& value_of(const Application& application, const std::string& n
 }
 
 bool provided(const catalog::Material& material, const MaterialChoice* choice) {
+  if (!material.provided_by.empty()) return true;  // identification read the card / took the photo
   if (choice == nullptr) return false;
   switch (choice->source) {
     case MaterialSource::none:
@@ -255,7 +256,8 @@ json case_body(const catalog::Item& item, const Application& application, const 
   for (std::size_t i = 0; i < item.materials.size(); ++i) {
     const auto& material = item.materials[i];
     const MaterialChoice* choice = choice_at(application, i);
-    if (!provided(material, choice)) continue;
+    // What identification provided travels as the identity token, not as a material.
+    if (!material.provided_by.empty() || !provided(material, choice)) continue;
     const std::string name = readable(material.name);
     switch (choice->source) {
       case MaterialSource::capture: {

@@ -83,7 +83,8 @@ bool needs_commitment(const Application& application);
 
 // Required materials not provided yet, by name, in the item's order (一次性告知: all at once).
 // Provided means: capture with at least one page (one photo may show all `count` copies; the
-// window collects the paper), licence with a licence id, commitment where the item allows it.
+// window collects the paper), licence with a licence id, commitment where the item allows it;
+// a material the catalog marks `provided_by` (the ID card read, the face photo) is always provided.
 std::vector<std::string> missing_materials(const catalog::Item& item, const Application& application);
 
 // A form field with a problem the citizen must fix (or may accept, for warnings).

@@ -130,6 +130,12 @@ Result<Material> parse_material(const Reader& reader) {
   TRY_STATUS(reader.boolean("required", material.required));
   TRY_STATUS(reader.boolean("commitment_allowed", material.commitment_allowed));
   TRY_STATUS(reader.string("note", material.note));
+  TRY_STATUS(reader.string("provided_by", material.provided_by));
+  if (!material.provided_by.empty() &&
+      std::none_of(std::begin(kProvidedBySources), std::end(kProvidedBySources),
+                   [&](const char* source) { return material.provided_by == source; })) {
+    return reader.error("provided_by", "expected \"id_card\" or \"face_photo\"");
+  }
   return material;
 }
 

@@ -23,7 +23,13 @@ struct Material {
   bool required = true;
   bool commitment_allowed = false;  // 告知承诺 may replace it
   std::string note;                 // e.g. "近期免冠照片"; may be empty
+  // What the terminal's identification already provides (来源渠道 of 申请材料): "id_card" (the card
+  // read on the reader), "face_photo" (the photo taken for face verification), or "" (the
+  // citizen provides it). Such a material is shown as provided and asks nothing more.
+  std::string provided_by;
 };
+// The values `provided_by` may take besides "".
+inline constexpr const char* kProvidedBySources[] = {"id_card", "face_photo"};
 
 struct Fee {
   bool free = true;

@@ -205,8 +205,14 @@ Status ScriptRunner::advance(Milliseconds ms) {
   return settle();
 }
 
+// `id=<id>`: a visible widget with that id (expect-not id=back: the screen has no back button).
 bool ScriptRunner::text_visible(const std::string& text) {
+  const bool by_id = text.rfind("id=", 0) == 0;
   for (const auto& visible : app_.visible_widgets()) {
+    if (by_id) {
+      if (visible.widget->id() == std::string_view(text).substr(3)) return true;
+      continue;
+    }
     if (visible.widget->text().find(text) != std::string_view::npos) return true;
     if (auto* button = dynamic_cast<ui::Button*>(visible.widget)) {
       if (button->detail().find(text) != std::string_view::npos) return true;

@@ -228,6 +228,7 @@ class Button : public Widget {
   void draw(Canvas& canvas, UiContext& context) override;
   std::string_view text() const override { return text_; }
   std::string_view detail() const { return detail_; }
+  ButtonKind kind() const { return kind_; }
   bool tappable() const override { return enabled_; }
   void tap() override;
   void set_pressed(bool pressed) override { pressed_ = pressed; }

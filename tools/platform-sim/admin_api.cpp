@@ -32,13 +32,16 @@ constexpr ReceivedTable kReceived[] = {
 };
 
 // Step positions of a case: 提交申请, 受理, 审查, 办结, 送达/领取. The status once `current` is the
-// current step (none: all done).
+// current step (none: all done). 办结 is the decision itself, never a step in progress: the review
+// that ends is the case concluded (kDecided), so "已办结" never shows beside 办结 still open.
+constexpr std::int64_t kReview = 2;
+constexpr std::int64_t kDecided = 3;
 std::string status_for(std::optional<std::int64_t> current) {
   if (!current) return "delivered";
   switch (*current) {
     case 0:
     case 1: return "received";
-    case 2: return "in_review";
+    case kReview: return "in_review";
     default: return "approved";
   }
 }
@@ -183,9 +186,14 @@ Response AdminApi::advance_case(const std::string& case_number) {
     const std::int64_t position = std::stoll(*current);
     const std::string now = rfc3339(std::time(nullptr));
     db_.run("UPDATE case_steps SET state = 'done', at = ? WHERE case_number = ? AND position = ?", now, case_number, position);
+    std::int64_t following = position + 1;
+    if (position == kReview) {  // the decision concludes the case at once
+      db_.run("UPDATE case_steps SET state = 'done', at = ? WHERE case_number = ? AND position = ?", now, case_number, kDecided);
+      following = kDecided + 1;
+    }
     const int next = db_.run("UPDATE case_steps SET state = 'current' WHERE case_number = ? AND position = ?", case_number,
-                             position + 1);
-    const std::optional<std::int64_t> now_current = next > 0 ? std::optional<std::int64_t>(position + 1) : std::nullopt;
+                             following);
+    const std::optional<std::int64_t> now_current = next > 0 ? std::optional<std::int64_t>(following) : std::nullopt;
     db_.run("UPDATE cases SET status = ?, waiting = '[]' WHERE case_number = ?", status_for(now_current), case_number);
     const json delivery = json::parse(db_.scalar("SELECT delivery FROM cases WHERE case_number = ?", case_number).value_or("{}"));
     if (now_current && *now_current == 4 && delivery.value("method", "") == "post") {

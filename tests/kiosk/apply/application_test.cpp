@@ -26,6 +26,13 @@ constexpr const char* kUnemployment = "510500000000-GF-0011";      // 失业保�
 constexpr const char* kLostLicence = "510500000000-XK-0019";       // 营业执照遗失补领 (field "uscc")
 constexpr const char* kFoodLicence = "510500000000-XK-0020";       // 食品经营许可 (营业执照, 告知承诺)
 
+// The item as if the catalog did not mark what identification provides: every material is the
+// citizen's to bring (the rules for capture, licence and commitment apply to each).
+catalog::Item brought_by_citizen(catalog::Item item) {
+  for (catalog::Material& material : item.materials) material.provided_by.clear();
+  return item;
+}
+
 const catalog::Catalog& sample_catalog() {
   static const catalog::Catalog loaded = [] {
     auto result = catalog::load_catalog(std::string(KIOSK_TEST_ASSETS) + "/catalog/items.json");
@@ -172,7 +179,8 @@ TEST(Application, StartWithoutACardLeavesTheFormEmpty) {
 
 TEST(Application, MissingMaterialsAreNamedAllAtOnceInOrder) {
   const auto card = zhangsan();
-  const Item& renew = item(kRenewIdCard);
+  Item renew = item(kRenewIdCard);
+  renew = brought_by_citizen(renew);
   Application application = start_application(renew, &card);
   EXPECT_EQ(missing_materials(renew, application), (std::vector<std::string>{"本人居民身份证", "符合标准的数码相片"}));
 
@@ -188,6 +196,16 @@ TEST(Application, MissingMaterialsAreNamedAllAtOnceInOrder) {
   application.materials[0] = commitment();  // the item does not allow 告知承诺 for it
   EXPECT_EQ(missing_materials(renew, application), std::vector<std::string>{"本人居民身份证"});
   application.materials[0] = licence("LIC-0001", "居民身份证");
+  EXPECT_TRUE(missing_materials(renew, application).empty());
+}
+
+TEST(Application, WhatIdentificationProvidedIsNeitherMissingNorSent) {
+  const auto card = zhangsan();
+  const Item& renew = item(kRenewIdCard);  // 本人居民身份证 (id_card), 符合标准的数码相片 (face_photo)
+  ASSERT_EQ(renew.materials.size(), 2u);
+  EXPECT_EQ(renew.materials[0].provided_by, "id_card");
+  EXPECT_EQ(renew.materials[1].provided_by, "face_photo");
+  const Application application = start_application(renew, &card);
   EXPECT_TRUE(missing_materials(renew, application).empty());
 }
 
@@ -317,7 +335,7 @@ TEST(Application, PostNeedsACompleteAddress) {
 
 TEST(CaseBody, PickupWithCapturedMaterials) {
   const auto card = zhangsan();
-  const Item& renew = item(kRenewIdCard);
+  const Item renew = brought_by_citizen(item(kRenewIdCard));
   Application application = complete_renewal(card);
   set_field(application, "mail_address", "");  // optional and empty: not sent
   application.form["not_in_the_item"] = "dropped";
@@ -543,7 +561,7 @@ TEST(Application, MalformedInputsDoNotCrash) {
   EXPECT_NO_THROW(static_cast<void>(case_body(empty, application, card, "").dump()));
 
   // An application that does not fit its item (fewer choices than materials): all missing.
-  const Item& renew = item(kRenewIdCard);
+  const Item renew = brought_by_citizen(item(kRenewIdCard));
   EXPECT_EQ(missing_materials(renew, application).size(), 2u);
   EXPECT_FALSE(ready_to_submit(renew, application));
   EXPECT_TRUE(case_body(renew, application, hal::IdentityCard{}, "")["materials"].empty());

@@ -68,7 +68,10 @@ TEST(Catalog, ParsesTheSampleCatalogCompletely) {
     EXPECT_EQ(item.keywords.size(), source.value("keywords", json::array()).size());
     EXPECT_EQ(item.promised_days, source.value("promised_days", 0));
     EXPECT_NE(catalog->find_category(item.category), nullptr);
-    for (const Material& material : item.materials) EXPECT_GE(material.count, 1);
+    for (std::size_t m = 0; m < item.materials.size(); ++m) {
+      EXPECT_GE(item.materials[m].count, 1);
+      EXPECT_EQ(item.materials[m].provided_by, source["materials"][m].value("provided_by", ""));
+    }
     if (item.statutory_days > 0) {
       EXPECT_LE(item.promised_days, item.statutory_days);
     }
@@ -317,6 +320,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "items[0].materials[1].name: missing"},
         BadField{"material_form_unknown", [](json& c) { item0(c)["materials"][0]["form"] = "scan"; },
                  "items[0].materials[0].form: expected \"original\", \"copy\" or \"electronic\""},
+        BadField{"material_provided_by_unknown", [](json& c) { item0(c)["materials"][0]["provided_by"] = "fingerprint"; },
+                 "items[0].materials[0].provided_by: expected \"id_card\" or \"face_photo\""},
         BadField{"material_form_number", [](json& c) { item0(c)["materials"][0]["form"] = 1; },
                  "items[0].materials[0].form: expected a string"},
         BadField{"material_count_zero", [](json& c) { item0(c)["materials"][1]["count"] = 0; },

@@ -207,6 +207,51 @@ TEST_F(SimEndpoints, ProgressByNumberAndByQuery) {
   EXPECT_FALSE(waiting["waiting_on_citizen"].empty());
 }
 
+// A case's status and its timeline say the same thing: a concluded status (已办结…) has 办结 done,
+// and a finished case (delivered, rejected) every step done; a case still under way has a
+// current step and 办结 not yet done. Empty when they agree, else what disagrees.
+std::string disagreement(const json& found) {
+  const std::string status = found["status"];
+  const bool concluded = status == "approved" || status == "rejected" || status == "delivered";
+  const bool finished = status == "rejected" || status == "delivered";
+  bool decided = false, all_done = true, current = false;
+  for (const json& step : found["steps"]) {
+    if (step["name"] == "办结") decided = step["state"] == "done";
+    all_done = all_done && step["state"] == "done";
+    current = current || step["state"] == "current";
+  }
+  const std::string number = found["case_number"];
+  if (concluded && !decided) return number + ": " + status + " but 办结 not done";
+  if (finished && !all_done) return number + ": " + status + " but a step is not done";
+  if (!concluded && decided) return number + ": " + status + " but 办结 done";
+  if (!concluded && !current) return number + ": " + status + " but no step in progress";
+  return {};
+}
+
+TEST_F(SimEndpoints, EverySampleCaseStatusAgreesWithItsTimeline) {
+  for (const char* number : {"SC20261103000101", "SC20261121000102", "SC20261118000103", "SC20261110000104",
+                             "SC20261124000105"}) {
+    const auto answer = api().get(std::string("/api/v1/cases/") + number);
+    ASSERT_EQ(answer.status, 200) << number;
+    EXPECT_EQ(disagreement(answer.json_body()), "");
+  }
+}
+
+TEST_F(SimEndpoints, AdvancingACaseKeepsStatusAndTimelineInStep) {
+  const std::string number = "SC20261121000102";  // in review
+  ASSERT_EQ(admin().post("/admin/cases/" + number + "/advance", std::string("{}")).status, 200);
+  const json decided = api().get("/api/v1/cases/" + number).json_body();
+  EXPECT_EQ(decided["status"], "approved");
+  EXPECT_EQ(decided["steps"][3]["state"], "done");     // 办结: the decision, not a step in progress
+  EXPECT_EQ(decided["steps"][4]["state"], "current");  // 领取
+  EXPECT_EQ(disagreement(decided), "");
+  ASSERT_EQ(admin().post("/admin/cases/" + number + "/advance", std::string("{}")).status, 200);
+  const json delivered = api().get("/api/v1/cases/" + number).json_body();
+  EXPECT_EQ(delivered["status"], "delivered");
+  EXPECT_EQ(disagreement(delivered), "");
+  EXPECT_EQ(admin().post("/admin/cases/" + number + "/advance", std::string("{}")).status, 409);
+}
+
 TEST_F(SimEndpoints, LicenceDocumentIsSignedByTheIssuer) {
   const std::string token = verify("张三", "510502195803150137", "长期");
   ASSERT_FALSE(token.empty());

@@ -377,6 +377,13 @@ int main(int argc, char** argv) {
   // "decoder start: no answer" under load.
   Lazy<ime::PinyinEngine> pinyin([] {
     auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary());
+  // The terminal's zone for every time shown, spoken or printed (kiosk/core/time_zone.h): loaded
+  // once here, whatever TZ or /etc/localtime say, and passed down.
+  auto time_zone = TimeZone::load(config.time_zone);
+  if (!time_zone.ok()) {
+    std::fprintf(stderr, "kiosk: time_zone: %s\n", time_zone.error().message.c_str());
+    return 2;
+  }
     if (!engine.ok()) log::warning("main", "pinyin input: " + engine.error().message);
     return engine.ok() ? engine.release_value() : nullptr;
   });
@@ -490,6 +497,7 @@ int main(int argc, char** argv) {
   ops_dependencies.crypto = crypto.get();
   ops_dependencies.ocr = ocr_service.get();
   ops_dependencies.app_view = [&running_app] {
+  ops_dependencies.time_zone = *time_zone;
     ops::AppView view;
     App* app = running_app.load();
     if (app == nullptr) return view;
@@ -546,6 +554,7 @@ int main(int argc, char** argv) {
     return {{"audit", {{"sequence", head.sequence}, {"mac", head.mac}}}};
   };
   // Demo mode (config demo.panel): the simulator panel — the strip, the keys F1…F8 and `kioskctl
+  app_dependencies.time_zone = *time_zone;
   // sim` — drives the sim twins through one SimActions. Never without a simulated device.
   std::shared_ptr<driver::SimActions> sim_actions;
   if (config.demo.panel) {

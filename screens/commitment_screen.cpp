@@ -90,7 +90,7 @@ class CommitmentScreen final : public Screen {
     }
     apply::Signature signature;
     signature.png = png.release_value();
-    signature.signed_at = apply::rfc3339_local(std::time(nullptr));
+    signature.signed_at = rfc3339(std::time(nullptr), app.time_zone());
     if (applying.application->commitment) secure_clear(applying.application->commitment->png);
     applying.application->commitment = std::move(signature);
     app.push(make_review_screen());

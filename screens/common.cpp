@@ -80,13 +80,8 @@ std::unique_ptr<ui::Widget> make_status_symbol(AppContext&, Tone tone) {
   return symbol;
 }
 
-std::string masked_name(const std::string& name) {
-  const std::u32string characters = text::decode_utf8(name);
-  if (characters.empty()) return {};
-  std::string masked;
-  text::append_utf8(masked, characters.front());
-  for (std::size_t i = 1; i < characters.size(); ++i) masked += "*";
-  return masked;
+masking::PersonalKind personal_kind(const catalog::FormField& field) {
+  return masking::personal_kind_of_field(catalog::to_string(field.type), field.name, field.label, field.prefill);
 }
 
 int tiles_per_row(const AppContext& app) { return app.theme().display().portrait() ? 2 : 4; }

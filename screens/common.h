@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kiosk/app/screen.h"
+#include "kiosk/core/masking.h"  // every screen masks personal data the same way
 
 namespace screens {
 
@@ -28,8 +29,9 @@ enum class Tone { success, caution, failure };
 // The symbol, centred, with id "outcome-symbol-success" / "-caution" / "-failure" for scripts.
 std::unique_ptr<kiosk::ui::Widget> make_status_symbol(kiosk::AppContext& app, Tone tone);
 
-// "张三" → "张*": shows that the card was read without displaying the name in a hall.
-std::string masked_name(const std::string& name);
+
+// What kind of personal data a form field holds, for kiosk::masking::mask().
+kiosk::masking::PersonalKind personal_kind(const kiosk::catalog::FormField& field);
 
 // Tiles per row on the home screen: two on a portrait panel, four in landscape.
 int tiles_per_row(const kiosk::AppContext& app);

@@ -56,6 +56,7 @@ class FormScreen final : public Screen {
         }));
         input->set_id("field-" + field.name);
         input->set_focused(focused_ == field.name);
+        if (const auto kind = personal_kind(field); kind != masking::PersonalKind::none) input->set_masked(masking::mask(kind, value));
       }
       if (!field.hint.empty() && field.type == catalog::FieldType::enumeration) {
         card->add(std::make_unique<ui::Label>(field.hint, ui::TextRole::caption, palette.text_secondary));

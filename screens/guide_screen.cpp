@@ -140,11 +140,7 @@ class GuideScreen final : public Screen {
     const std::time_t now = std::time(nullptr);
     const std::time_t then = static_cast<std::time_t>(*synced_at / 1000);
     if (now - then < static_cast<std::time_t>(app.config().platform.catalog_stale_hours) * 3600) return {};
-    std::tm local{};
-    localtime_r(&then, &local);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &local);
-    return app.strings().format("guide.catalog_age", {when});
+    return app.strings().format("guide.catalog_age", {format_time(then, "%Y-%m-%d %H:%M", app.time_zone())});
   }
 
   static std::string tags(AppContext& app, const catalog::Item& item) {

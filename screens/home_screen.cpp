@@ -17,7 +17,7 @@ class HomeScreen final : public Screen {
   std::unique_ptr<ui::Widget> build(AppContext& app) override {
     auto page = make_page(app);
     if (app.session().identity) {
-      page->add(std::make_unique<ui::Label>(app.strings().format("home.greeting", {masked_name(app.session().identity->name)}),
+      page->add(std::make_unique<ui::Label>(app.strings().format("home.greeting", {masking::name(app.session().identity->name)}),
                                             ui::TextRole::heading));
     }
     auto* search = page->add(std::make_unique<ui::Button>(app.tr("home.search"), ui::ButtonKind::secondary,

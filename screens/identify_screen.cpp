@@ -96,7 +96,7 @@ class IdentifyScreen final : public Screen {
       }
       return;
     }
-    if (session.identity->expired(today_yyyymmdd())) {
+    if (session.identity->expired(today_yyyymmdd(app.time_zone()))) {
       fail(Failure::card_expired, "card_expired");
       return;
     }
@@ -120,7 +120,7 @@ class IdentifyScreen final : public Screen {
     auto page = make_page(app);
     add_step_header(app, *page, flow_, JourneyStep::identify);
     const hal::IdentityCard& card = *app.session().identity;
-    page->add(std::make_unique<ui::Label>(app.strings().format("identify.hello", {masked_name(card.name)}),
+    page->add(std::make_unique<ui::Label>(app.strings().format("identify.hello", {masking::name(card.name)}),
                                           ui::TextRole::title));
     auto card_widget = make_card(app, app.tr("identify.consent.title"));
     card_widget->add(std::make_unique<ui::Label>(app.tr("identify.consent.why"), ui::TextRole::body));

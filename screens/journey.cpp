@@ -91,14 +91,7 @@ std::shared_ptr<ui::Canvas> preview_canvas(const hal::Image& image, int max_widt
 
 void wipe_canvas(ui::Canvas& canvas) { canvas.clear(ui::Color::rgb(0)); }
 
-std::string today_yyyymmdd() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y%m%d", &local);
-  return text;
-}
+std::string today_yyyymmdd(const TimeZone& zone) { return format_time(std::time(nullptr), "%Y%m%d", zone); }
 
 Applying current_application(AppContext& app) {
   Applying applying;

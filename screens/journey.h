@@ -56,7 +56,7 @@ std::shared_ptr<kiosk::ui::Canvas> preview_canvas(const kiosk::hal::Image& image
 void wipe_canvas(kiosk::ui::Canvas& canvas);
 
 // Today as YYYYMMDD in the terminal's zone (for the card's validity).
-std::string today_yyyymmdd();
+std::string today_yyyymmdd(const kiosk::TimeZone& zone);
 
 // The application being filled in and its item, or nulls when the session has none (the session
 // ended under a screen, or the catalog changed): the screen then shows nothing personal.

@@ -160,7 +160,7 @@ class LicencesScreen final : public Screen {
         detail += " · " + (left > 0 ? app.strings().format("licences.detail.prints_left", {std::to_string(left)})
                                     : app.tr("licences.detail.no_prints_left"));
       }
-      page->add(std::make_unique<ui::Button>(display_name(licence), ui::ButtonKind::row,
+      page->add(std::make_unique<ui::Button>(display_name(app, licence), ui::ButtonKind::row,
                                              [this, &app, i] { open(app, i); }, detail))
           ->set_id("licence-" + std::to_string(i));
     }
@@ -180,7 +180,7 @@ class LicencesScreen final : public Screen {
     auto controls = std::make_unique<ui::Column>(theme.spacing());
     ui::Column& heading = theme.display().portrait() ? *page : *controls;
     add_step_header(app, heading, licence_flow(), JourneyStep::licence_view);
-    heading.add(std::make_unique<ui::Label>(display_name(licence), ui::TextRole::title))->set_id("licence-title");
+    heading.add(std::make_unique<ui::Label>(display_name(app, licence), ui::TextRole::title))->set_id("licence-title");
     heading.add(std::make_unique<ui::Label>(app.strings().format("licences.preview.verified", {licence.issuer}),
                                             ui::TextRole::body, theme.palette().primary))
         ->set_id("licence-verified");
@@ -398,7 +398,7 @@ class LicencesScreen final : public Screen {
     opening_ = true;
     print_failure_.clear();
     print_failure_code_.clear();
-    busy(app, display_name(licences_[index]), app.tr("licences.opening"));
+    busy(app, display_name(app, licences_[index]), app.tr("licences.opening"));
     std::weak_ptr<int> alive = alive_;
     AppContext* context = &app;
     auto work = app.begin_work();
@@ -586,7 +586,7 @@ class LicencesScreen final : public Screen {
     std::weak_ptr<int> alive = alive_;
     ops::Operations* operations = app.services().operations;
     app.run_in_background(
-        [document, result, printer, channel, licence_id, cancel, operations] {
+        [document, result, printer, channel, licence_id, cancel, operations, zone = app.time_zone()] {
           auto stamped = licence::stamp_watermark(*document->pdf, document->answer.watermark, cancel);
           if (!stamped.ok()) {
             result->prepare_error = stamped.error();
@@ -607,7 +607,7 @@ class LicencesScreen final : public Screen {
           const nlohmann::json report = {{"kind", "licence"},
                                          {"licence_id", licence_id},
                                          {"copies", 1},
-                                         {"printed_at", apply::rfc3339_local(std::time(nullptr))}};
+                                         {"printed_at", rfc3339(std::time(nullptr), zone)}};
           auto committed = channel->submit(outbox::Kind::print_report, report);
           if (!committed.ok()) result->report_error = committed.error();
         },
@@ -811,8 +811,11 @@ class LicencesScreen final : public Screen {
     return *own_keys_;
   }
 
-  static std::string display_name(const platform::Licence& licence) {
-    return licence.name.empty() ? licence.type : licence.name;
+  // A licence named after its holder shows the holder's name masked, as every screen does.
+  static std::string display_name(AppContext& app, const platform::Licence& licence) {
+    const std::string name = licence.name.empty() ? licence.type : licence.name;
+    const auto& card = app.session().identity;
+    return card ? masking::mask_within(name, card->name, masking::PersonalKind::name) : name;
   }
   static std::string valid_until(AppContext& app, const platform::Licence& licence) {
     return licence.valid_until == "长期" ? app.tr("licences.detail.long_term") : licence.valid_until;

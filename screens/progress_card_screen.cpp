@@ -96,7 +96,7 @@ class ProgressCardScreen final : public Screen {
     count->set_id("progress-case-count");
     for (std::size_t i = 0; i < answer_.cases.size(); ++i) {
       const platform::CaseInfo& info = answer_.cases[i];
-      const std::string submitted = platform::short_time(info.submitted_at).substr(0, 10);
+      const std::string submitted = display_time(info.submitted_at, app.time_zone()).substr(0, 10);
       auto* row = page->add(std::make_unique<ui::Button>(
           info.item_name.empty() ? info.item_code : info.item_name, ui::ButtonKind::row,
           [this, &app, i] {
@@ -114,7 +114,7 @@ class ProgressCardScreen final : public Screen {
   // "张*，您好": the card was read, without the name readable across the hall.
   static void add_greeting(AppContext& app, ui::Column& page) {
     if (!app.session().identity) return;
-    page.add(std::make_unique<ui::Label>(app.strings().format("progress.card.hello", {masked_name(app.session().identity->name)}),
+    page.add(std::make_unique<ui::Label>(app.strings().format("progress.card.hello", {masking::name(app.session().identity->name)}),
                                          ui::TextRole::heading));
   }
 

@@ -63,7 +63,7 @@ class ProgressCaseScreen final : public Screen {
     // The two dates side by side: they are short, and the steps below matter more.
     auto dates = std::make_unique<ui::Row>(app.theme().spacing());
     auto submitted = std::make_unique<ui::Column>(app.theme().spacing() / 2, 0);
-    add_value(app, *submitted, "progress.case.submitted", platform::short_time(info_.submitted_at), "case-submitted");
+    add_value(app, *submitted, "progress.case.submitted", display_time(info_.submitted_at, app.time_zone()), "case-submitted");
     auto promised = std::make_unique<ui::Column>(app.theme().spacing() / 2, 0);
     add_value(app, *promised, "progress.case.promised", info_.promised_date, "case-promised");
     dates->add(std::move(submitted));
@@ -106,7 +106,7 @@ class ProgressCaseScreen final : public Screen {
       const char* symbol = done ? "✓" : current ? "▶" : "○";
       const ui::Color accent = done || current ? palette.primary : palette.text_secondary;
       std::string state = done ? (step.at.empty() ? app.tr("progress.step.done")
-                                                  : app.strings().format("progress.step.done_at", {platform::short_time(step.at)}))
+                                                  : app.strings().format("progress.step.done_at", {display_time(step.at, app.time_zone())}))
                                : app.tr(current ? "progress.step.current" : "progress.step.pending");
       auto text = std::make_unique<ui::Column>(theme.spacing() / 4, 0);
       text->add(std::make_unique<ui::Label>(step.name, current ? ui::TextRole::heading : ui::TextRole::body,
@@ -186,7 +186,7 @@ class ProgressCaseScreen final : public Screen {
     slip.fields.push_back({app.tr("receipt.item"), info_.item_name.empty() ? info_.item_code : info_.item_name});
     slip.fields.push_back({app.tr("progress.case.status"), status_text(app, info_.status)});
     if (!info_.submitted_at.empty()) {
-      slip.fields.push_back({app.tr("progress.case.submitted"), platform::short_time(info_.submitted_at)});
+      slip.fields.push_back({app.tr("progress.case.submitted"), display_time(info_.submitted_at, app.time_zone())});
     }
     if (!info_.promised_date.empty()) slip.fields.push_back({app.tr("progress.case.promised"), info_.promised_date});
     slip.qr_payload = info_.case_number;

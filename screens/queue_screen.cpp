@@ -353,9 +353,8 @@ class QueueScreen final : public Screen {
     slip.fields.push_back({app.tr("queue.slip_waiting"), app.strings().format("queue.slip_people", {std::to_string(ticket_.waiting)})});
     slip.fields.push_back({app.tr("queue.slip_estimate"),
                            app.strings().format("queue.slip_minutes", {std::to_string(ticket_.estimated_wait_min)})});
-    std::string when = (ticket_.issued_at.empty() ? apply::rfc3339_local(std::time(nullptr)) : ticket_.issued_at).substr(0, 16);
-    if (when.size() > 10 && when[10] == 'T') when[10] = ' ';
-    slip.fields.push_back({app.tr("queue.slip_time"), when});
+    const std::string issued = ticket_.issued_at.empty() ? rfc3339(std::time(nullptr), app.time_zone()) : ticket_.issued_at;
+    slip.fields.push_back({app.tr("queue.slip_time"), display_time(issued, app.time_zone())});
     slip.qr_payload = ticket_.ticket;
     slip.qr_caption = app.strings().format("queue.slip_qr", {ticket_.ticket});
     slip.footer = {app.tr("queue.listen"), app.tr("queue.slip_today")};
@@ -379,7 +378,7 @@ class QueueScreen final : public Screen {
     platform::Channel* channel = app.platform();
     if (!channel || !channel->configured()) return;
     app.run_in_background(
-        [channel, body = queue_print_report(apply::rfc3339_local(std::time(nullptr)))] {
+        [channel, body = queue_print_report(rfc3339(std::time(nullptr), app.time_zone()))] {
           auto entry = channel->submit(outbox::Kind::print_report, body);
           if (!entry) log::warning("queue", "print report not committed: " + entry.error().message);
         },

@@ -306,7 +306,7 @@ class RatingScreen final : public Screen {
     for (const catalog::RatingReason* reason : offered(app)) {
       if (reasons_.count(reason->code)) reasons.push_back(reason->code);
     }
-    auto body = rating_body({case_number_, level_, reasons, text_, apply::rfc3339_local(std::time(nullptr))}, catalog);
+    auto body = rating_body({case_number_, level_, reasons, text_, rfc3339(std::time(nullptr), app.time_zone())}, catalog);
     if (!body) {
       // Said on the page, next to what needs it (the reasons, the counter).
       log::info("rating", std::string("not sent: ") + to_string(body.error()));

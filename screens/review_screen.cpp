@@ -17,13 +17,6 @@ namespace {
 
 using namespace kiosk;
 
-// "510502195803150137" → "5105**********0137": enough for the citizen to recognise, not for a
-// bystander to copy.
-std::string masked_id(const std::string& id) {
-  if (id.size() < 8) return id;
-  return id.substr(0, 4) + std::string(id.size() - 8, '*') + id.substr(id.size() - 4);
-}
-
 // Splits an address into the 省市区 part (up to the last 区/县/市 among the first characters) and
 // the rest, for the post form; the citizen can correct both.
 std::pair<std::string, std::string> split_address(const std::string& address) {
@@ -60,8 +53,8 @@ class ReviewScreen final : public Screen {
 
     if (const auto& card = app.session().identity) {
       auto applicant = make_card(app, app.tr("review.applicant"));
-      add_field(app, *applicant, app.tr("review.name"), card->name);
-      add_field(app, *applicant, app.tr("review.id_number"), masked_id(card->id_number));
+      add_field(app, *applicant, app.tr("review.name"), masking::name(card->name));
+      add_field(app, *applicant, app.tr("review.id_number"), masking::id_number(card->id_number));
       page->add(std::move(applicant));
     }
 
@@ -82,7 +75,7 @@ class ReviewScreen final : public Screen {
         for (const catalog::FieldOption& option : field.options) {
           if (option.value == value) value = option.label;
         }
-        add_field(app, *form, field.label, value.empty() ? app.tr("review.empty") : value);
+        add_field(app, *form, field.label, value.empty() ? app.tr("review.empty") : masking::mask(personal_kind(field), value));
       }
       add_edit(app, *form, "form", "edit-form");
       page->add(std::move(form));
@@ -173,6 +166,8 @@ class ReviewScreen final : public Screen {
       }));
       input->set_id("address-" + name);
       input->set_focused(focused_ == name);
+      if (name == "recipient") input->set_masked(masking::name(*value));
+      if (type == catalog::FieldType::phone) input->set_masked(masking::phone(*value));
       if (tried_ && std::find(problems.begin(), problems.end(), name) != problems.end()) {
         card->add(std::make_unique<ui::Label>(app.tr("review.address_missing." + name), ui::TextRole::body,
                                               app.theme().palette().warning));
@@ -257,7 +252,7 @@ class ReviewScreen final : public Screen {
                       {{app.tr("form.problems.ok"), ui::ButtonKind::primary, [&app] { app.close_dialog(); }}});
       return;
     }
-    application.submitted_at = apply::rfc3339_local(std::time(nullptr));
+    application.submitted_at = rfc3339(std::time(nullptr), app.time_zone());
     auto body = std::make_shared<nlohmann::json>(
         apply::case_body(item, application, *app.session().identity, app.session().identity_token));
     auto entry = std::make_shared<std::optional<outbox::OutboxResult<outbox::Entry>>>();

@@ -184,10 +184,8 @@ class SubmittedScreen final : public Screen {
     slip.fields.push_back({app.tr(application.case_number.empty() ? "submitted.local_receipt" : "submitted.case_number"),
                            number_text});
     slip.fields.push_back({app.tr("receipt.item"), item.name});
-    if (app.session().identity) slip.fields.push_back({app.tr("receipt.applicant"), masked_name(app.session().identity->name)});
-    std::string when = application.submitted_at.substr(0, 16);  // "2026-11-25T14:03"
-    if (when.size() > 10 && when[10] == 'T') when[10] = ' ';
-    slip.fields.push_back({app.tr("receipt.time"), when});
+    if (app.session().identity) slip.fields.push_back({app.tr("receipt.applicant"), masking::name(app.session().identity->name)});
+    slip.fields.push_back({app.tr("receipt.time"), display_time(application.submitted_at, app.time_zone())});
     slip.fields.push_back({app.tr("receipt.promised"),
                            item.same_day() ? app.tr("item.same_day")
                                            : app.strings().format("guide.working_days", {std::to_string(item.promised_days)})});

@@ -22,7 +22,9 @@ using namespace kiosk;
 constexpr Milliseconds kRefreshMs = 2000;
 constexpr Milliseconds kPreviewPauseMs = 300;
 
-std::string local_time(std::int64_t unix_ms) { return format_time(unix_ms / 1000, "%Y-%m-%d %H:%M:%S", TimeZone::local); }
+std::string local_time(std::int64_t unix_ms, const TimeZone& zone) {
+  return format_time(unix_ms / 1000, "%Y-%m-%d %H:%M:%S", zone);
+}
 
 std::string device_name(AppContext& app, const std::string& device) {
   const std::string key = "device." + device;
@@ -62,7 +64,7 @@ class DevicesScreen final : public TechnicianScreen {
         card->add(std::make_unique<ui::Label>(app.tr("tech.devices.no_problem"), ui::TextRole::caption, palette.text_secondary));
       } else {
         card->add(std::make_unique<ui::Label>(
-                      app.strings().format("tech.devices.last_problem", {report.last_problem, local_time(report.last_problem_at_ms)}),
+                      app.strings().format("tech.devices.last_problem", {report.last_problem, local_time(report.last_problem_at_ms, app.time_zone())}),
                       ui::TextRole::caption, palette.text))
             ->set_id("tech-problem-" + report.device);
       }

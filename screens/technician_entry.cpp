@@ -79,7 +79,7 @@ std::int64_t system_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string clock_time(std::int64_t unix_ms) { return format_time(unix_ms / 1000, "%H:%M", TimeZone::local); }
+std::string clock_time(std::int64_t unix_ms, const TimeZone& zone) { return format_time(unix_ms / 1000, "%H:%M", zone); }
 
 void audit(AppContext& app, const std::string& event, const nlohmann::json& detail) {
   ops::Operations* operations = app.services().operations;
@@ -162,7 +162,7 @@ class PinScreen final : public Screen {
     if (checking_) {
       texts->add(std::make_unique<ui::Spinner>(app.tr("tech.pin.checking")))->set_id("pin-checking");
     } else if (locked_until_) {
-      texts->add(std::make_unique<ui::Label>(app.strings().format("tech.pin.locked", {clock_time(*locked_until_)}),
+      texts->add(std::make_unique<ui::Label>(app.strings().format("tech.pin.locked", {clock_time(*locked_until_, app.time_zone())}),
                                              ui::TextRole::heading))
           ->set_id("pin-locked");
     } else if (!message_.empty()) {

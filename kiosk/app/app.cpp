@@ -32,6 +32,7 @@ const char* device_key(hal::DeviceClass device) {
 
 App::App(Dependencies dependencies)
     : config_(std::move(dependencies.config)),
+      time_zone_(std::move(dependencies.time_zone)),
       strings_(std::move(dependencies.strings)),
       atlas_(std::move(dependencies.atlas)),
       clock_(dependencies.clock),

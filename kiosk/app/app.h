@@ -48,6 +48,8 @@ class App final : public AppContext {
     // simulator panel's actions, on a strip along the bottom edge and on the keys F1…F8. Empty:
     // no strip, no keys.
     std::vector<DemoAction> demo_actions = {};
+    // The terminal's zone, loaded by main() from the config's time_zone (default here: UTC).
+    TimeZone time_zone = {};
   };
   // What technicians and kioskctl see of the app, readable from any thread (status_snapshot()).
   struct Snapshot {
@@ -114,6 +116,7 @@ class App final : public AppContext {
   const ui::Theme& theme() const override { return theme_; }
   const Strings& strings() const override { return strings_; }
   const Config& config() const override { return config_; }
+  const TimeZone& time_zone() const override { return time_zone_; }
   const catalog::Catalog* catalog() const override { return catalog_.get(); }
   const catalog::SearchIndex* search_index() const override { return search_index_.get(); }
   const std::string& catalog_error() const override { return catalog_error_; }
@@ -173,6 +176,7 @@ class App final : public AppContext {
   ui::UiContext ui_context();
 
   Config config_;
+  TimeZone time_zone_;
   Strings strings_;
   std::unique_ptr<ui::GlyphAtlas> atlas_;
   Clock* clock_;

@@ -18,6 +18,7 @@
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/catalog/search.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/time_zone.h"
 #include "kiosk/ui/dialog.h"
 #include "kiosk/ui/widget.h"
 
@@ -76,6 +77,8 @@ class AppContext {
   virtual const Strings& strings() const = 0;
   std::string tr(const std::string& key) const { return strings().get(key); }
   virtual const Config& config() const = 0;
+  // The terminal's time zone (the config's time_zone): every time shown, spoken or printed.
+  virtual const TimeZone& time_zone() const = 0;
   // The catalog, or null while it loads or when it failed (catalog_error() says why).
   virtual const catalog::Catalog* catalog() const = 0;
   virtual const catalog::SearchIndex* search_index() const = 0;

@@ -336,17 +336,4 @@ std::vector<std::string> apply_ocr_fields(const catalog::Item& item, Application
   return filled;
 }
 
-std::string rfc3339_local(std::int64_t unix_seconds) {
-  const auto when = static_cast<std::time_t>(unix_seconds);
-  std::tm local{};
-  if (localtime_r(&when, &local) == nullptr) return {};
-  long offset = local.tm_gmtoff;
-  const char sign = offset < 0 ? '-' : '+';
-  if (offset < 0) offset = -offset;
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", local.tm_year + 1900, local.tm_mon + 1,
-                local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec, sign, offset / 3600, (offset % 3600) / 60);
-  return text;
-}
-
 }  // namespace kiosk::apply

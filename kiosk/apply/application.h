@@ -123,7 +123,4 @@ std::vector<std::string> apply_ocr_fields(const catalog::Item& item, Application
                                           const std::map<std::string, std::string>& values,
                                           const std::set<std::string>& doubtful);
 
-// "2026-11-25T14:03:00+08:00" for a Unix time, in the terminal's local zone.
-std::string rfc3339_local(std::int64_t unix_seconds);
-
 }  // namespace kiosk::apply

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <string>
 
 namespace kiosk {
 
@@ -31,10 +30,6 @@ class VirtualClock final : public Clock {
   std::atomic<Milliseconds> now_{0};
 };
 
-// A wall-clock time (Unix seconds) through strftime, in UTC or the terminal's local zone:
-// format_time(t, "%Y-%m-%d %H:%M:%S", TimeZone::local). "" when the format yields nothing.
-enum class TimeZone { utc, local };
-std::string format_time(std::int64_t unix_s, const char* strftime_format, TimeZone zone)
-    __attribute__((format(strftime, 2, 0)));
+// Wall-clock times for people (format_time, rfc3339) are in the terminal's zone: time_zone.h.
 
 }  // namespace kiosk

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "kiosk/core/text.h"
+#include "kiosk/core/time_zone.h"
 
 namespace kiosk {
 namespace {
@@ -238,6 +239,8 @@ Result<Config> parse_config(std::string_view json_text) {
     TRY_STATUS(read_number(*display, "pixels_per_inch", 40, 600, config.pixels_per_inch));
   }
   TRY_STATUS(read_choice(root, "language", {"zh", "en"}, config.language));
+  TRY_STATUS(read_string(root, "time_zone", config.time_zone));
+  if (auto zone = TimeZone::load(config.time_zone); !zone.ok()) return path_error(root.path_of("time_zone"), zone.error().message);
   TRY_STATUS(read_bool(root, "elderly_mode", config.elderly_mode));
   TRY_STATUS(read_int(root, "inactivity_seconds", 15, 3600, config.inactivity_seconds));
   TRY_STATUS(read_int(root, "inactivity_warning_seconds", 20, 600, config.inactivity_warning_seconds));

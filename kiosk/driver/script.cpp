@@ -1,6 +1,7 @@
 #include "kiosk/driver/script.h"
 
 #include "kiosk/driver/accessibility.h"
+#include "kiosk/driver/personal_data.h"
 
 #include <algorithm>
 #include <chrono>
@@ -371,6 +372,13 @@ Status ScriptRunner::screenshot(const std::string& name, const std::string& mask
     for (std::size_t i = 0; i < measured.problems.size() && i < 6; ++i) problems += "\n  " + measured.problems[i];
     return Error::make(ErrorKind::invalid_argument, "screenshot " + name + ": " + std::to_string(measured.problems.size()) +
                                                         " accessibility problem(s) (see " + path.string() + "):" + problems);
+  }
+  // Every screen a script photographs is checked for personal data shown in full (personal_data.h).
+  const std::vector<std::string> leaks = check_personal_data(app_);
+  if (!leaks.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < leaks.size() && i < 6; ++i) list += "\n  " + leaks[i];
+    return Error::make(ErrorKind::invalid_argument, "screenshot " + name + ": personal data not masked (see " + path.string() + "):" + list);
   }
   if (options_.golden_dir.empty()) return {};
   const auto golden = options_.golden_dir / (name + ".png");

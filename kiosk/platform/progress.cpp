@@ -104,14 +104,4 @@ ProgressAnswer read_case_list_answer(const PlatformResult<HttpResponse>& answer)
   return out;
 }
 
-std::string short_time(std::string_view rfc3339) {
-  // YYYY-MM-DDTHH:MM…
-  const bool shaped = rfc3339.size() >= 16 && rfc3339[4] == '-' && rfc3339[7] == '-' &&
-                      (rfc3339[10] == 'T' || rfc3339[10] == ' ') && rfc3339[13] == ':';
-  if (!shaped) return std::string(rfc3339);
-  std::string out(rfc3339.substr(0, 16));
-  out[10] = ' ';
-  return out;
-}
-
 }  // namespace kiosk::platform

@@ -52,8 +52,5 @@ struct ProgressAnswer {
 ProgressAnswer read_case_answer(const PlatformResult<HttpResponse>& answer);
 ProgressAnswer read_case_list_answer(const PlatformResult<HttpResponse>& answer);
 
-// "2026-11-03T09:12:40+08:00" → "2026-11-03 09:12" (as the platform gave it, in its own zone);
-// text that is not such a time is returned as it is.
-std::string short_time(std::string_view rfc3339);
 
 }  // namespace kiosk::platform

@@ -251,7 +251,7 @@ void TextField::draw(Canvas& canvas, UiContext& context) {
   style.max_lines = 1;
   const int inner = rect_.width - 2 * theme.padding() / 2 - 8;
   // Show the end of long input: the caret sits there.
-  const TextLayout layout = layout_text(context.atlas, empty ? placeholder_ : *value_, style, 0);
+  const TextLayout layout = layout_text(context.atlas, empty ? std::string_view(placeholder_) : shown(), style, 0);
   const int x0 = rect_.x + theme.padding() / 2;
   const int shift = std::max(0, layout.width - inner);
   const int y = rect_.y + (rect_.height - layout.height) / 2;

@@ -259,14 +259,25 @@ class TextField : public Widget {
   TextField(std::string* value, std::string placeholder, std::function<void()> on_focus);
   Size measure(UiContext& context, int width) override;
   void draw(Canvas& canvas, UiContext& context) override;
-  std::string_view text() const override { return value_->empty() ? std::string_view(placeholder_) : *value_; }
+  std::string_view text() const override { return value_->empty() ? std::string_view(placeholder_) : shown(); }
   bool tappable() const override { return true; }
   void tap() override;
   void set_focused(bool focused) { focused_ = focused; }
+  bool focused() const { return focused_; }
+  // A personal value (kiosk/core/masking.h) is shown masked while the field has no focus: only the
+  // field being edited shows what the citizen types.
+  TextField& set_masked(std::string masked) {
+    masked_ = std::move(masked);
+    has_mask_ = true;
+    return *this;
+  }
 
  private:
+  std::string_view shown() const { return has_mask_ && !focused_ ? std::string_view(masked_) : std::string_view(*value_); }
   std::string* value_;
   std::string placeholder_;
+  std::string masked_;
+  bool has_mask_ = false;
   std::function<void()> on_focus_;
   bool focused_ = false;
 };

@@ -22,6 +22,7 @@
 
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/time_zone.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/crypto/key_file.h"
 #include "kiosk/ops/audit_log.h"
@@ -41,6 +42,7 @@ struct Settings {
   Config config;
   bool config_loaded = false;
   fs::path socket;
+  TimeZone zone;  // the terminal's (config.time_zone): times print as the kiosk shows them
 };
 
 Outcome<Settings> settings_of(const GlobalOptions& options, bool need_config) {
@@ -57,6 +59,9 @@ Outcome<Settings> settings_of(const GlobalOptions& options, bool need_config) {
     }
     // The default config unreadable (not root): the socket path falls back to its default.
   }
+  auto zone = TimeZone::load(settings.config.time_zone);
+  if (!zone.ok()) return failed("time_zone: " + zone.error().message);
+  settings.zone = zone.release_value();
   if (options.socket) settings.socket = *options.socket;
   // A relative socket path (the demo's) is relative to the config file's folder, as the kiosk reads it.
   else if (!settings.config.ops.control_socket.empty()) settings.socket = file.parent_path() / settings.config.ops.control_socket;
@@ -127,7 +132,7 @@ std::string age_text(std::int64_t seconds) {
   return std::to_string(seconds / 86400) + " d " + std::to_string(seconds % 86400 / 3600) + " h";
 }
 
-std::string local_time(std::int64_t unix_ms) { return format_time(unix_ms / 1000, "%Y-%m-%d %H:%M:%S", TimeZone::local); }
+std::string local_time(std::int64_t unix_ms, const TimeZone& zone) { return format_time(unix_ms / 1000, "%Y-%m-%d %H:%M:%S", zone); }
 
 std::string text_of(const json& value, const char* key, const std::string& fallback = "") {
   const auto found = value.find(key);
@@ -145,12 +150,12 @@ std::string pad(std::string text, std::size_t width) {
   return text + " ";
 }
 
-std::string devices_view(const json& devices) {
+std::string devices_view(const json& devices, const TimeZone& zone) {
   std::string out = pad("DEVICE", 17) + pad("DRIVER", 7) + pad("STATE", 14) + "LAST PROBLEM\n";
   for (const auto& device : devices) {
     std::string problem = text_of(device, "last_problem", "");
     if (problem.empty()) problem = "-";
-    else if (number_of(device, "last_problem_at_ms") > 0) problem += " (" + local_time(number_of(device, "last_problem_at_ms")) + ")";
+    else if (number_of(device, "last_problem_at_ms") > 0) problem += " (" + local_time(number_of(device, "last_problem_at_ms"), zone) + ")";
     std::string state = text_of(device, "state");
     if (!text_of(device, "detail").empty()) problem = text_of(device, "detail") + (problem == "-" ? "" : "; last: " + problem);
     out += pad(text_of(device, "device"), 17) + pad(text_of(device, "driver", "-").empty() ? "-" : text_of(device, "driver"), 7) +
@@ -168,7 +173,7 @@ std::string outbox_view(const json& outbox) {
   return out;
 }
 
-std::string status_view(const json& status) {
+std::string status_view(const json& status, const TimeZone& zone) {
   std::string out;
   out += "terminal    " + text_of(status, "terminal_id") + "   version " + text_of(status, "version") + "   up " +
          age_text(number_of(status, "uptime_s")) + "   restarts " + std::to_string(number_of(status, "restarts")) +
@@ -193,7 +198,7 @@ std::string status_view(const json& status) {
     out += "clock       " + std::string(skew >= 0 ? "+" : "") + std::to_string(skew) + " s against the platform" +
            (std::abs(skew) > 300 ? "   WRONG" : "") + "\n";
   }
-  out += "\n" + devices_view(status.value("devices", json::array()));
+  out += "\n" + devices_view(status.value("devices", json::array()), zone);
   return out;
 }
 
@@ -445,8 +450,8 @@ int run_ops_command(const std::vector<std::string>& words, const GlobalOptions& 
   if (!answer.ok()) return failure(command, answer.error().message);
   const json& result = *answer;
   switch (request.command) {
-    case ops::ControlCommand::status: return print(options, result, status_view(result));
-    case ops::ControlCommand::devices: return print(options, result, devices_view(result));
+    case ops::ControlCommand::status: return print(options, result, status_view(result, settings->zone));
+    case ops::ControlCommand::devices: return print(options, result, devices_view(result, settings->zone));
     case ops::ControlCommand::selftest:
       print(options, result, selftest_view(result));
       return result.value("passed", false) ? 0 : failure(command, "self-test failed: " + text_of(result, "summary"));

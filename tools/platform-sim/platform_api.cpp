@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kiosk/core/log.h"
+#include "kiosk/core/masking.h"
 #include "kiosk/core/text.h"
 #include "tools/platform-sim/codec.h"
 #include "tools/platform-sim/storage.h"
@@ -79,10 +80,8 @@ ApiError token_refused() { return validation_failed({{"identity_token", "身份�
 // Licence numbers are shown masked in lists: the first and last four characters stay (two of
 // each for short numbers).
 std::string mask_number(const std::string& number) {
-  std::u32string text = kiosk::text::decode_utf8(number);
-  const std::size_t keep = text.size() > 10 ? 4 : 2;
-  for (std::size_t i = keep; i + keep < text.size(); ++i) text[i] = U'*';
-  return kiosk::text::encode_utf8(text);
+  const std::size_t keep = kiosk::text::decode_utf8(number).size() > 10 ? 4 : 2;
+  return kiosk::masking::keep_ends(number, keep, keep);
 }
 
 json steps_json(Database& db, const std::string& case_number) {

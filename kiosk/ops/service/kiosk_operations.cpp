@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "kiosk/core/clock.h"
+#include "kiosk/core/time_zone.h"
 #include "kiosk/core/log.h"
 #include "kiosk/crypto/key_file.h"
 #include "kiosk/platform/channel.h"
@@ -16,7 +16,7 @@ std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string rfc3339_now() { return format_time(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ", TimeZone::utc); }
+std::string rfc3339_now() { return format_time(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ", TimeZone::utc()); }
 
 DeviceReport report_device(hal::DeviceClass device_class, const hal::Device* device) {
   DeviceReport report;

@@ -15,6 +15,7 @@
 
 #include "hal/devices.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/time_zone.h"
 #include "kiosk/ops/audit_log.h"
 #include "kiosk/ops/operations.h"
 
@@ -38,6 +39,7 @@ struct AppView {
 
 struct OperationsDependencies {
   Config config;                       // a copy: the bundle includes it redacted
+  TimeZone time_zone;                  // the terminal's (config.time_zone): self-test pages and receipts
   std::filesystem::path config_file;   // "" when the kiosk runs on defaults
   hal::Devices* devices = nullptr;
   platform::Channel* channel = nullptr;     // null: no platform

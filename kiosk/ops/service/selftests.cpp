@@ -9,6 +9,7 @@
 #include <future>
 
 #include "kiosk/core/clock.h"
+#include "kiosk/core/time_zone.h"
 #include "kiosk/face/face_gate.h"
 #include "kiosk/licence/pdf_library.h"
 #include "kiosk/ocr/ocr_service.h"
@@ -21,7 +22,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string local_time_text() { return format_time(std::time(nullptr), "%Y-%m-%d %H:%M:%S", TimeZone::local); }
+std::string local_time_text(const TimeZone& zone) { return format_time(std::time(nullptr), "%Y-%m-%d %H:%M:%S", zone); }
 
 // Runs the status query; adds its step. False when the device is not usable.
 bool query_status(hal::Device& device, SelfTestReport& report) {
@@ -47,7 +48,7 @@ std::string device_failure(const hal::DeviceError& error) {
 
 // A one-page A4 test page: a frame, the terminal's id and time, a grey ramp and a line grid, so
 // a technician sees alignment, banding and missing dots at a glance.
-Result<std::vector<std::uint8_t>> make_test_page(const std::string& terminal_id, const std::string& font_family) {
+Result<std::vector<std::uint8_t>> make_test_page(const std::string& terminal_id, const std::string& time_text, const std::string& font_family) {
   std::vector<std::uint8_t> pdf;
   auto write = [](void* closure, const unsigned char* data, unsigned int length) {
     auto* out = static_cast<std::vector<std::uint8_t>*>(closure);
@@ -73,7 +74,7 @@ Result<std::vector<std::uint8_t>> make_test_page(const std::string& terminal_id,
   cairo_select_font_face(cr, font_family.c_str(), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, 14);
   cairo_move_to(cr, 60, 135);
-  cairo_show_text(cr, ("终端 Terminal " + terminal_id + "    " + local_time_text()).c_str());
+  cairo_show_text(cr, ("终端 Terminal " + terminal_id + "    " + time_text).c_str());
   for (int step = 0; step < 11; ++step) {  // grey ramp 0 … 100 %
     const double grey = 1.0 - step / 10.0;
     cairo_set_source_rgb(cr, grey, grey, grey);
@@ -154,7 +155,7 @@ SelfTestReport KioskOperations::test_receipt_printer(hal::ReceiptPrinter& printe
   receipt::Receipt test;
   test.title = "打印测试 Printer test";
   test.subtitle = d_.config.hall_name;
-  test.fields = {{"终端", d_.config.terminal_id}, {"时间", local_time_text()}, {"驱动", printer.driver()}};
+  test.fields = {{"终端", d_.config.terminal_id}, {"时间", local_time_text(d_.time_zone)}, {"驱动", printer.driver()}};
   test.qr_payload = "KIOSK-SELFTEST " + d_.config.terminal_id;
   test.qr_caption = "二维码应可扫出 KIOSK-SELFTEST";
   test.footer = {"本小票仅用于设备检测"};
@@ -185,7 +186,7 @@ SelfTestReport KioskOperations::test_document_printer(hal::DocumentPrinter& prin
     fail(report, "the document printer is not ready");
     return report;
   }
-  auto page = make_test_page(d_.config.terminal_id, "Noto Sans CJK SC");
+  auto page = make_test_page(d_.config.terminal_id, local_time_text(d_.time_zone), "Noto Sans CJK SC");
   if (!page.ok()) {
     fail(report, page.error().message);
     return report;

@@ -33,9 +33,12 @@ class AppTest : public testing::Test {
     ASSERT_TRUE(strings.ok()) << strings.error().message;
     auto atlas = ui::GlyphAtlas::create(ui::default_regular_font(), ui::default_bold_font());
     ASSERT_TRUE(atlas.ok()) << atlas.error().message;
-    app_ = std::make_unique<App>(
-        App::Dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_, nullptr,
-                          services});
+    App::Dependencies dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_,
+                                   nullptr, services};
+    auto zone = TimeZone::load(config.time_zone);  // as main() does
+    ASSERT_TRUE(zone.ok()) << zone.error().message;
+    dependencies.time_zone = zone.release_value();
+    app_ = std::make_unique<App>(std::move(dependencies));
     app_->start();
     runner_ = std::make_unique<driver::ScriptRunner>(*app_, clock_, devices_, driver::RunOptions{{}, {}, false, assets, {}});
   }

@@ -111,26 +111,6 @@ Application complete_renewal(const hal::IdentityCard& card) {
   return application;
 }
 
-class ScopedTimeZone {
- public:
-  explicit ScopedTimeZone(const char* zone) {
-    if (const char* old = std::getenv("TZ")) saved_ = old;
-    setenv("TZ", zone, 1);
-    tzset();
-  }
-  ~ScopedTimeZone() {
-    if (saved_) {
-      setenv("TZ", saved_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-
- private:
-  std::optional<std::string> saved_;
-};
-
 TEST(Application, StartPrefillsTheFormFromTheCard) {
   const auto card = zhangsan();
   const Item& renew = item(kRenewIdCard);
@@ -565,25 +545,6 @@ TEST(Application, MalformedInputsDoNotCrash) {
   EXPECT_EQ(missing_materials(renew, application).size(), 2u);
   EXPECT_FALSE(ready_to_submit(renew, application));
   EXPECT_TRUE(case_body(renew, application, hal::IdentityCard{}, "")["materials"].empty());
-}
-
-TEST(Rfc3339, LocalTimeWithItsOffset) {
-  {
-    ScopedTimeZone zone("CST-8");
-    EXPECT_EQ(rfc3339_local(1795586580), "2026-11-25T14:03:00+08:00");
-  }
-  {
-    ScopedTimeZone zone("UTC0");
-    EXPECT_EQ(rfc3339_local(0), "1970-01-01T00:00:00+00:00");
-  }
-  {
-    ScopedTimeZone zone("IST-5:30");
-    EXPECT_EQ(rfc3339_local(1795586580), "2026-11-25T11:33:00+05:30");
-  }
-  {
-    ScopedTimeZone zone("EST5");
-    EXPECT_EQ(rfc3339_local(1795586580), "2026-11-25T01:03:00-05:00");
-  }
 }
 
 }  // namespace

@@ -139,13 +139,5 @@ TEST(ProgressAnswers, ACitizensCasesComeNewestFirst) {
   EXPECT_TRUE(none.cases.empty());
 }
 
-TEST(ProgressAnswers, TimesAreShortenedOnlyWhenTheyAreTimes) {
-  EXPECT_EQ(short_time("2026-11-03T09:12:40+08:00"), "2026-11-03 09:12");
-  EXPECT_EQ(short_time("2026-11-03 09:12"), "2026-11-03 09:12");
-  EXPECT_EQ(short_time("2026-11-03"), "2026-11-03");
-  EXPECT_EQ(short_time("yesterday afternoon"), "yesterday afternoon");
-  EXPECT_EQ(short_time(""), "");
-}
-
 }  // namespace
 }  // namespace kiosk::platform

@@ -43,11 +43,14 @@ namespace {
 
 using namespace kiosk;
 
-void usage() {
-  std::fprintf(stderr,
+// On stdout for --help (exit 0), on stderr after a usage mistake (exit 2).
+void usage(std::FILE* out) {
+  std::fprintf(out,
                "usage: kiosk [--config FILE] [--landscape] [--fullscreen] [--elderly] [--lang zh|en]\n"
                "       kiosk --headless --script FILE --out DIR [--config FILE] [--landscape] [--elderly]\n"
-               "             [--golden DIR [--update-golden]]\n");
+               "             [--golden DIR [--update-golden]]\n"
+               "       kiosk --version | --help\n"
+               "Assets: the config's assets_dir, else $KIOSK_ASSETS, else " KIOSK_INSTALLED_ASSETS "\n");
 }
 
 struct Options {
@@ -62,6 +65,8 @@ struct Options {
   std::filesystem::path golden_dir;
   bool update_golden = false;
   bool exit_after_first_frame = false;  // benchmark: print timing and memory after the first present
+  bool help = false;
+  bool version = false;
 };
 
 bool parse_options(int argc, char** argv, Options& options) {
@@ -87,7 +92,8 @@ bool parse_options(int argc, char** argv, Options& options) {
     else if (arg == "--golden") { if (!value(options.golden_dir)) return false; }
     else if (arg == "--update-golden") options.update_golden = true;
     else if (arg == "--exit-after-first-frame") options.exit_after_first_frame = true;
-    else if (arg == "--help" || arg == "-h") return false;
+    else if (arg == "--help" || arg == "-h") { options.help = true; return true; }
+    else if (arg == "--version") { options.version = true; return true; }
     else {
       std::fprintf(stderr, "kiosk: unknown option %s\n", arg.c_str());
       return false;
@@ -102,8 +108,9 @@ bool parse_options(int argc, char** argv, Options& options) {
 
 std::filesystem::path find_assets(const Config& config) {
   if (!config.assets_dir.empty()) return config.assets_dir;
+  // No build-tree fallback: a path compiled in from the build machine (/tmp/…) could be made by
+  // any local user on a terminal. The build tree's runs set KIOSK_ASSETS.
   if (const char* env = std::getenv("KIOSK_ASSETS"); env && *env) return env;
-  if (std::filesystem::exists(KIOSK_BUILD_ASSETS)) return KIOSK_BUILD_ASSETS;
   return KIOSK_INSTALLED_ASSETS;
 }
 
@@ -138,7 +145,7 @@ void collect_metrics(ops::Operations& operations, AuditGauge& audit, ops::Metric
   m.set(kStaffNeeded, status.staff_needed ? 1 : 0);
   m.set(kCatalogAge, static_cast<double>(status.catalog.age_s));
   m.set(kPlatformReachable, status.platform_reachable ? 1 : 0);
-  if (status.certificate_days_left) m.set(kCertificateExpiryDays, *status.certificate_days_left);
+  if (status.certificate_expires_at) m.set(kCertificateExpiry, static_cast<double>(*status.certificate_expires_at));
   if (status.clock_skew_s) m.set(kClockSkew, static_cast<double>(*status.clock_skew_s));
   std::error_code unreadable;
   const std::uintmax_t size = audit.file.empty() ? 0 : std::filesystem::file_size(audit.file, unreadable);
@@ -347,8 +354,13 @@ int main(int argc, char** argv) {
   if (!scrub_freed_memory()) std::fprintf(stderr, "kiosk: the allocator cannot scrub freed memory\n");
   Options options;
   if (!parse_options(argc, argv, options)) {
-    usage();
+    usage(stderr);
     return 2;
+  }
+  if (options.help || options.version) {
+    if (options.help) usage(stdout);
+    else std::printf("kiosk %s\n", KIOSK_VERSION);
+    return 0;
   }
   if (options.headless) {
     // Offscreen: no display, identical pixels everywhere (we rasterise into our own canvas).

@@ -88,6 +88,7 @@ struct StatusReport {
   OutboxReport outbox;
   CatalogReport catalog;
   std::optional<int> certificate_days_left;
+  std::optional<std::int64_t> certificate_expires_at;  // Unix seconds (the metrics' timestamp gauge)
   std::optional<std::int64_t> clock_skew_s;
 };
 

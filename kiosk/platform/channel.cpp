@@ -33,7 +33,10 @@ Result<std::string> read_text(const std::filesystem::path& path) {
 
 }  // namespace
 
-Result<int> certificate_days_left(const std::filesystem::path& pem_file, std::int64_t now_unix) {
+namespace {
+
+// Days and seconds from `now_unix` to the certificate's notAfter (OpenSSL's ASN1_TIME_diff).
+Result<std::pair<int, int>> time_to_expiry(const std::filesystem::path& pem_file, std::int64_t now_unix) {
   FILE* file = std::fopen(pem_file.c_str(), "r");
   if (file == nullptr) return Error::make(ErrorKind::not_found, "cannot open certificate " + pem_file.string());
   X509* certificate = PEM_read_X509(file, nullptr, nullptr, nullptr);
@@ -46,8 +49,20 @@ Result<int> certificate_days_left(const std::filesystem::path& pem_file, std::in
   ASN1_TIME_free(now);
   X509_free(certificate);
   if (!ok) return Error::make(ErrorKind::parse, "certificate has an unreadable expiry: " + pem_file.string());
+  return std::pair{days, seconds};
+}
+
+}  // namespace
+
+Result<int> certificate_days_left(const std::filesystem::path& pem_file, std::int64_t now_unix) {
+  auto [days, seconds] = TRY(time_to_expiry(pem_file, now_unix));
   if (days <= 0 && seconds < 0) --days;  // expired part of a day ago counts as a day gone
   return days;
+}
+
+Result<std::int64_t> certificate_expires_at(const std::filesystem::path& pem_file) {
+  const auto [days, seconds] = TRY(time_to_expiry(pem_file, 0));
+  return static_cast<std::int64_t>(days) * 86400 + seconds;
 }
 
 Result<std::unique_ptr<Channel>> Channel::open(ChannelSettings settings, crypto::Crypto& crypto) {
@@ -104,6 +119,7 @@ Result<std::unique_ptr<Channel>> Channel::open(ChannelSettings settings, crypto:
     if (days) {
       channel->status_.certificate_days_left = days.value();
       if (days.value() < 30) log::warning("platform", "terminal certificate expires in " + std::to_string(days.value()) + " days");
+      if (auto expires = certificate_expires_at(s.tls.cert_file)) channel->status_.certificate_expires_at = expires.value();
     } else {
       log::warning("platform", days.error().message);
     }

@@ -52,11 +52,14 @@ struct ChannelStatus {
 };
 
 // Days until the certificate in `pem_file` expires (negative when expired).
+  std::optional<std::int64_t> certificate_expires_at;  // its notAfter, Unix seconds
 Result<int> certificate_days_left(const std::filesystem::path& pem_file, std::int64_t now_unix);
 
 class Channel {
  public:
   struct Listeners {
+// When the certificate in `pem_file` expires (its notAfter), in Unix seconds.
+Result<std::int64_t> certificate_expires_at(const std::filesystem::path& pem_file);
     std::function<void(const CachedCatalog&)> catalog;      // a new catalog is cached
     std::function<void(const ChannelStatus&)> status;       // something in the status changed
     std::function<void(const outbox::Entry&)> delivered;    // an outbox row reached the platform

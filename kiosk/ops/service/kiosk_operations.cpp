@@ -98,6 +98,7 @@ StatusReport KioskOperations::status() {
     report.catalog.version = channel.catalog_version;
     report.catalog.synced_at_ms = channel.catalog_synced_at;
     report.certificate_days_left = channel.certificate_days_left;
+    report.certificate_expires_at = channel.certificate_expires_at;
     report.clock_skew_s = channel.clock_skew_s;
   }
   if (report.catalog.synced_at_ms > 0) {

@@ -176,6 +176,15 @@ TEST_F(ChannelE2E, ExpiredUnknownAndRevokedTerminalsAreRefused) {
 
   // Signed by our CA but never registered with the platform.
   ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0077", log_), 0);
+  // The metrics' timestamp (notAfter in Unix seconds) agrees with the days left.
+  const std::int64_t now = std::time(nullptr);
+  auto expires = certificate_expires_at(pki_ / "terminals" / (std::string(kTerminal) + ".crt"));
+  ASSERT_TRUE(expires.ok()) << expires.error().message;
+  EXPECT_GE(expires.value() - now, static_cast<std::int64_t>(valid_days.value()) * 86400);
+  EXPECT_LT(expires.value() - now, static_cast<std::int64_t>(valid_days.value() + 1) * 86400);
+  auto expired_at = certificate_expires_at(pki_ / "terminals" / "510502-HALL-0099.crt");
+  ASSERT_TRUE(expired_at.ok());
+  EXPECT_LT(expired_at.value(), now);
   auto unknown = client(tls({}, "510502-HALL-0077"));
   auto answer = get(*unknown, "/api/v1/issuers");
   ASSERT_FALSE(answer.ok());

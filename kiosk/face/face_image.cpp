@@ -1,4 +1,7 @@
-// Image file headers (JPEG, PNG, PNM) read by hand, decoding with OpenCV's imgcodecs.
+// Image file headers (JPEG, PNG, PNM) read by hand; decoding with what the terminal already has:
+// libjpeg-turbo for JPEG (with the EXIF orientation applied), SDL2_image for PNG, our own code for
+// PNM. Not OpenCV's imgcodecs: it loads GDAL, gdcm, OpenEXR and ~100 more libraries, which kioskctl
+// would drag onto every terminal (tests/package checks kioskctl's NEEDED entries).
 #include "kiosk/face/face_image.h"
 
 #include "kiosk/face/face_gate.h"
@@ -11,9 +14,9 @@
 #include <system_error>
 #include <vector>
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_image.h>
+#include <turbojpeg.h>
 
 #include "kiosk/core/secure_memory.h"
 
@@ -105,7 +108,7 @@ Result<long> pnm_number(Bytes bytes, std::size_t& at, const char* what) {
   return value;
 }
 
-Result<ImageHeader> pnm_header(Bytes bytes) {
+Result<ImageHeader> pnm_header(Bytes bytes, std::size_t* pixels_at = nullptr) {
   std::size_t at = 2;
   const long width = TRY(pnm_number(bytes, at, "width"));
   const long height = TRY(pnm_number(bytes, at, "height"));
@@ -121,6 +124,7 @@ Result<ImageHeader> pnm_header(Bytes bytes) {
       bytes.size() - at < needed) {
     return parse_error("truncated PNM (" + std::to_string(bytes.size() - at) + " of " + std::to_string(needed) + " pixel bytes)");
   }
+  if (pixels_at != nullptr) *pixels_at = at;
   return header;
 }
 
@@ -141,9 +145,147 @@ Status check_limits(const ImageHeader& header) {
   return {};
 }
 
-void wipe(cv::Mat& mat) {
-  if (mat.data && mat.isContinuous()) secure_clear(mat.data, mat.total() * mat.elemSize());
-  mat.release();
+// The EXIF orientation (1–8) of a JPEG: the APP1 "Exif" segment's TIFF IFD0 tag 0x0112. 1 (as
+// stored) when there is none or it cannot be read.
+int jpeg_orientation(Bytes bytes) {
+  std::size_t at = 2;
+  while (at + 4 <= bytes.size() && bytes[at] == 0xFF) {
+    const std::uint8_t marker = bytes[at + 1];
+    if (marker == 0xDA || marker == 0xD9) break;  // the scan: no more headers
+    const std::size_t length = big_endian(bytes, at + 2, 2);
+    if (length < 2 || at + 2 + length > bytes.size()) break;
+    if (marker == 0xE1 && length >= 8 + 14 && std::memcmp(bytes.data() + at + 4, "Exif\0\0", 6) == 0) {
+      const Bytes tiff = bytes.subspan(at + 10, length - 8);
+      const bool little = tiff[0] == 'I' && tiff[1] == 'I';
+      if (!little && !(tiff[0] == 'M' && tiff[1] == 'M')) return 1;
+      const auto number = [&](std::size_t from, int count) -> std::uint32_t {
+        std::uint32_t value = 0;
+        for (int i = 0; i < count; ++i) {
+          const std::uint32_t byte = tiff[from + static_cast<std::size_t>(little ? count - 1 - i : i)];
+          value = (value << 8) | byte;
+        }
+        return value;
+      };
+      const std::size_t ifd = number(4, 4);
+      if (ifd + 2 > tiff.size()) return 1;
+      const std::size_t entries = number(ifd, 2);
+      for (std::size_t i = 0; i < entries; ++i) {
+        const std::size_t entry = ifd + 2 + 12 * i;
+        if (entry + 12 > tiff.size()) return 1;
+        if (number(entry, 2) == 0x0112 && number(entry + 2, 2) == 3) {  // Orientation, SHORT
+          const std::uint32_t value = number(entry + 8, 2);
+          return value >= 1 && value <= 8 ? static_cast<int>(value) : 1;
+        }
+      }
+      return 1;
+    }
+    at += 2 + length;
+  }
+  return 1;
+}
+
+// An rgb24 image of the given size, its pixels zero.
+hal::Image rgb_image(int width, int height) {
+  hal::Image image;
+  image.width = width;
+  image.height = height;
+  image.format = hal::PixelFormat::rgb24;
+  image.pixels.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+  return image;
+}
+
+// The picture as it is meant to be seen: EXIF orientation 2–8 mirror and/or turn it.
+hal::Image oriented(hal::Image image, int orientation) {
+  if (orientation <= 1 || orientation > 8) return image;
+  const int w = image.width;
+  const int h = image.height;
+  const bool swap = orientation >= 5;
+  hal::Image out = rgb_image(swap ? h : w, swap ? w : h);
+  for (int y = 0; y < out.height; ++y) {
+    for (int x = 0; x < out.width; ++x) {
+      int sx = x, sy = y;
+      switch (orientation) {
+        case 2: sx = w - 1 - x; break;
+        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
+        case 4: sy = h - 1 - y; break;
+        case 5: sx = y; sy = x; break;
+        case 6: sx = y; sy = h - 1 - x; break;
+        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
+        case 8: sx = w - 1 - y; sy = x; break;
+        default: break;
+      }
+      const std::size_t from = (static_cast<std::size_t>(sy) * static_cast<std::size_t>(w) + static_cast<std::size_t>(sx)) * 3;
+      const std::size_t to = (static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) + static_cast<std::size_t>(x)) * 3;
+      std::memcpy(out.pixels.data() + to, image.pixels.data() + from, 3);
+    }
+  }
+  image.wipe();
+  return out;
+}
+
+Result<hal::Image> decode_jpeg(Bytes bytes, const ImageHeader& header) {
+  tjhandle decoder = tjInitDecompress();
+  if (decoder == nullptr) return parse_error("could not start the JPEG decoder");
+  int width = 0, height = 0, subsampling = 0, colourspace = 0;
+  if (tjDecompressHeader3(decoder, bytes.data(), static_cast<unsigned long>(bytes.size()), &width, &height, &subsampling,
+                          &colourspace) != 0 ||
+      width != header.width || height != header.height) {
+    tjDestroy(decoder);
+    return parse_error("the JPEG decoded to another size than its header says");
+  }
+  hal::Image image = rgb_image(header.width, header.height);
+  const int failed = tjDecompress2(decoder, bytes.data(), static_cast<unsigned long>(bytes.size()), image.pixels.data(),
+                                   header.width, 0, header.height, TJPF_RGB, TJFLAG_ACCURATEDCT);
+  // A warning (a few bad bytes in the entropy-coded data) still gives a picture, as with OpenCV.
+  const bool fatal = failed != 0 && tjGetErrorCode(decoder) == TJERR_FATAL;
+  const std::string why = failed != 0 ? tjGetErrorStr2(decoder) : "";
+  tjDestroy(decoder);
+  if (fatal) {
+    image.wipe();
+    return parse_error("could not decode the JPEG: " + why);
+  }
+  return oriented(std::move(image), jpeg_orientation(bytes));
+}
+
+Result<hal::Image> decode_png(Bytes bytes, const ImageHeader& header) {
+  SDL_RWops* source = SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
+  if (source == nullptr) return parse_error(std::string("could not read the PNG: ") + SDL_GetError());
+  SDL_Surface* loaded = IMG_LoadPNG_RW(source);
+  SDL_RWclose(source);
+  if (loaded == nullptr) return parse_error(std::string("could not decode the PNG: ") + IMG_GetError());
+  SDL_Surface* rgb = SDL_ConvertSurfaceFormat(loaded, SDL_PIXELFORMAT_RGB24, 0);
+  if (loaded->pixels != nullptr && !SDL_MUSTLOCK(loaded)) {
+    secure_clear(loaded->pixels, static_cast<std::size_t>(loaded->pitch) * static_cast<std::size_t>(loaded->h));
+  }
+  SDL_FreeSurface(loaded);
+  if (rgb == nullptr) return parse_error(std::string("could not convert the PNG: ") + SDL_GetError());
+  Result<hal::Image> result = parse_error("the PNG decoded to another size than its header says");
+  if (rgb->w == header.width && rgb->h == header.height) {
+    hal::Image image = rgb_image(rgb->w, rgb->h);
+    const std::size_t row = static_cast<std::size_t>(rgb->w) * 3;
+    for (int y = 0; y < rgb->h; ++y) {
+      std::memcpy(image.pixels.data() + row * static_cast<std::size_t>(y),
+                  static_cast<const std::uint8_t*>(rgb->pixels) + static_cast<std::size_t>(y) * static_cast<std::size_t>(rgb->pitch), row);
+    }
+    result = std::move(image);
+  }
+  secure_clear(rgb->pixels, static_cast<std::size_t>(rgb->pitch) * static_cast<std::size_t>(rgb->h));
+  SDL_FreeSurface(rgb);
+  return result;
+}
+
+// Binary PNM: P6 is already rgb24; P5 (grey) is spread to the three channels.
+hal::Image decode_pnm(Bytes bytes, const ImageHeader& header, std::size_t pixels_at) {
+  hal::Image image = rgb_image(header.width, header.height);
+  const std::size_t count = static_cast<std::size_t>(header.width) * static_cast<std::size_t>(header.height);
+  if (bytes[1] == '6') {
+    std::memcpy(image.pixels.data(), bytes.data() + pixels_at, count * 3);
+  } else {
+    for (std::size_t i = 0; i < count; ++i) {
+      std::memset(image.pixels.data() + i * 3, bytes[pixels_at + i], 3);
+    }
+  }
+  return image;
 }
 
 }  // namespace
@@ -176,30 +318,16 @@ Result<hal::Image> decode_image(Bytes bytes) {
     return Error::make(ErrorKind::invalid_argument, "image: " + std::to_string(bytes.size()) + " bytes is too large (at most 32 MiB)");
   }
   const ImageHeader header = TRY(read_image_header(bytes));
-  cv::Mat decoded;
-  try {
-    const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
-    decoded = cv::imdecode(encoded, cv::IMREAD_COLOR);
-  } catch (const std::exception& error) {
-    return parse_error(std::string("could not decode the ") + to_string(header.type) + ": " + error.what());
+  switch (header.type) {
+    case ImageType::jpeg: return decode_jpeg(bytes, header);
+    case ImageType::png: return decode_png(bytes, header);
+    case ImageType::pnm: {
+      std::size_t pixels_at = 0;
+      TRY(pnm_header(bytes, &pixels_at));
+      return decode_pnm(bytes, header, pixels_at);
+    }
   }
-  if (decoded.empty()) return parse_error(std::string("could not decode the ") + to_string(header.type));
-  // A JPEG's EXIF orientation may turn the picture a quarter.
-  const bool same = decoded.cols == header.width && decoded.rows == header.height;
-  const bool turned = decoded.cols == header.height && decoded.rows == header.width && header.type == ImageType::jpeg;
-  if ((!same && !turned) || decoded.type() != CV_8UC3 || !decoded.isContinuous()) {
-    wipe(decoded);
-    return parse_error(std::string("the ") + to_string(header.type) + " decoded to another size than its header says");
-  }
-  hal::Image image;
-  image.width = decoded.cols;
-  image.height = decoded.rows;
-  image.format = hal::PixelFormat::rgb24;
-  image.pixels.resize(decoded.total() * 3);
-  cv::Mat rgb(decoded.rows, decoded.cols, CV_8UC3, image.pixels.data());
-  cv::cvtColor(decoded, rgb, cv::COLOR_BGR2RGB);
-  wipe(decoded);
-  return image;
+  return parse_error("not an image");
 }
 
 Result<hal::Image> load_image(const std::filesystem::path& path) {
@@ -221,8 +349,8 @@ Result<hal::Image> load_image(const std::filesystem::path& path) {
   return image;
 }
 
-// FaceGate::assess_file is defined here, beside the decoder it needs: the gate itself (and the
-// kiosk, which links the gate) then does without imgcodecs and the ~100 libraries it loads.
+// FaceGate::assess_file is defined here, beside the decoders it needs: the gate itself (and the
+// kiosk, which links the gate) then does without them.
 Result<FaceVerdict> FaceGate::assess_file(const std::filesystem::path& path) const {
   hal::Image image = TRY(load_image(path));
   auto verdict = assess(image);

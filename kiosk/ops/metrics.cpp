@@ -382,7 +382,7 @@ Status describe_kiosk_metrics(Metrics& metrics) {
   TRY_STATUS(metrics.describe_histogram(kPlatformRequestDuration, "Platform requests by endpoint, seconds.",
                                         request_buckets));
   TRY_STATUS(metrics.describe_gauge(kPlatformReachable, "1 when the last platform request got an answer."));
-  TRY_STATUS(metrics.describe_gauge(kCertificateExpiryDays, "Days until the terminal's client certificate expires."));
+  TRY_STATUS(metrics.describe_gauge(kCertificateExpiry, "When the terminal's client certificate expires, in Unix seconds."));
   TRY_STATUS(metrics.describe_gauge(kClockSkew, "Platform clock minus terminal clock, seconds (from the last answer)."));
   TRY_STATUS(metrics.describe_histogram(kFrameTime, "Time to lay out and draw a frame, seconds.", frame_buckets));
   TRY_STATUS(metrics.describe_gauge(kStaffNeeded, "1 while a citizen has called for staff."));

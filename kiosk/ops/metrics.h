@@ -100,7 +100,8 @@ inline constexpr char kOutboxOldestAge[] = "kiosk_outbox_oldest_age_seconds";
 inline constexpr char kSessions[] = "kiosk_sessions_total";  // {outcome}
 inline constexpr char kPlatformRequestDuration[] = "kiosk_platform_request_duration_seconds";  // {endpoint}
 inline constexpr char kPlatformReachable[] = "kiosk_platform_reachable";
-inline constexpr char kCertificateExpiryDays[] = "kiosk_certificate_expiry_days";
+// A timestamp, not "days left": Prometheus wants base units, and `… - time() < 30 * 86400` alerts.
+inline constexpr char kCertificateExpiry[] = "kiosk_certificate_expiry_timestamp_seconds";
 inline constexpr char kClockSkew[] = "kiosk_clock_skew_seconds";
 inline constexpr char kFrameTime[] = "kiosk_frame_time_seconds";
 inline constexpr char kStaffNeeded[] = "kiosk_staff_needed";

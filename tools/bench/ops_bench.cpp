@@ -55,7 +55,7 @@ void fill(ops::Metrics& metrics) {
     for (int i = 0; i < 100; ++i) metrics.observe(kPlatformRequestDuration, {{"endpoint", endpoint}}, 0.01 * (i % 40));
   }
   for (const char* gauge : {kUp, kOutboxDepth, kOutboxDead, kOutboxOldestAge, kStaffNeeded, kCatalogAge, kPlatformReachable,
-                            kCertificateExpiryDays, kClockSkew, kAuditChainIntact}) {
+                            kCertificateExpiry, kClockSkew, kAuditChainIntact}) {
     metrics.set(gauge, 1);
   }
 }

@@ -18,6 +18,7 @@ using namespace kiosk::kioskctl;
 std::string usage() {
   std::string text =
       "usage: kioskctl [--json] [--socket PATH] [--config FILE] COMMAND [ARGUMENTS]\n"
+      "       kioskctl --version | --help\n"
       "Exit 0 on success, 1 when the operation failed, 2 for a usage mistake; --json: one JSON line.\n\n"
       "commands for the running kiosk:\n" +
       ops_usage() +
@@ -57,6 +58,10 @@ int run(std::vector<std::string> words) {
   for (const auto& word : words) {
     if (word == "--help" || word == "-h") {
       std::fputs(usage().c_str(), stdout);
+      return 0;
+    }
+    if (word == "--version") {
+      std::printf("kioskctl %s\n", KIOSK_VERSION);
       return 0;
     }
   }

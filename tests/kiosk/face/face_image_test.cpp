@@ -2,6 +2,8 @@
 // not images, truncated, corrupt, tiny or huge — before any decoder allocates for them.
 #include "kiosk/face/face_image.h"
 
+#include "kiosk/face/jpeg.h"
+
 #include <cstdlib>
 #include <string>
 #include <unistd.h>
@@ -155,6 +157,100 @@ TEST(FaceImage, LoadRefusesHugeAndMissingFiles) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
   EXPECT_NE(missing.error().message.find("/nonexistent/photo.jpg"), std::string::npos);
+}
+
+
+// Quadrants: top-left red, top-right green, bottom-left blue, bottom-right white (128 × 64).
+hal::Image quadrants() {
+  hal::Image image;
+  image.width = 128;
+  image.height = 64;
+  image.format = hal::PixelFormat::rgb24;
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const bool right = x >= 64, bottom = y >= 32;
+      const std::uint8_t r = (!right && !bottom) || (right && bottom) ? 255 : 0;
+      const std::uint8_t g = (right && !bottom) || (right && bottom) ? 255 : 0;
+      const std::uint8_t b = (!right && bottom) || (right && bottom) ? 255 : 0;
+      image.pixels.insert(image.pixels.end(), {r, g, b});
+    }
+  }
+  return image;
+}
+
+// An APP1 "Exif" segment whose IFD0 holds only the Orientation tag, in either byte order.
+Bytes exif_segment(int orientation, bool little) {
+  const auto u16 = [&](unsigned v) { return little ? Bytes{std::uint8_t(v), std::uint8_t(v >> 8)} : Bytes{std::uint8_t(v >> 8), std::uint8_t(v)}; };
+  const auto u32 = [&](unsigned v) {
+    Bytes high = u16(v >> 16), low = u16(v & 0xFFFF);
+    if (little) std::swap(high, low);
+    high.insert(high.end(), low.begin(), low.end());
+    return high;
+  };
+  Bytes tiff = little ? Bytes{'I', 'I'} : Bytes{'M', 'M'};
+  for (const Bytes& part : {u16(42), u32(8), u16(1), u16(0x0112), u16(3), u32(1), u16(static_cast<unsigned>(orientation)), u16(0),
+                            u32(0)}) {
+    tiff.insert(tiff.end(), part.begin(), part.end());
+  }
+  Bytes segment = {0xFF, 0xE1, 0, static_cast<std::uint8_t>(2 + 6 + tiff.size()), 'E', 'x', 'i', 'f', 0, 0};
+  segment.insert(segment.end(), tiff.begin(), tiff.end());
+  return segment;
+}
+
+// The colour nearest to the pixel: 'r', 'g', 'b' or 'w'.
+char colour_at(const hal::Image& image, int x, int y) {
+  const std::uint8_t* p = image.pixels.data() + (static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) + static_cast<std::size_t>(x)) * 3;
+  if (p[0] > 200 && p[1] > 200 && p[2] > 200) return 'w';
+  if (p[0] > 200) return 'r';
+  if (p[1] > 200) return 'g';
+  if (p[2] > 200) return 'b';
+  return '?';
+}
+
+TEST(FaceImage, JpegExifOrientationIsApplied) {
+  auto encoded = encode_jpeg(quadrants(), 95);
+  ASSERT_TRUE(encoded.ok()) << encoded.error().message;
+  // Without EXIF: as stored.
+  auto plain = decode_image(*encoded);
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->width, 128);
+  EXPECT_EQ(std::string({colour_at(*plain, 16, 16), colour_at(*plain, 112, 16), colour_at(*plain, 16, 48), colour_at(*plain, 112, 48)}),
+            "rgbw");
+  // What each orientation shows at the corners (top-left, top-right, bottom-left, bottom-right).
+  const struct {
+    int orientation;
+    bool little;
+    const char* corners;
+  } cases[] = {{1, true, "rgbw"}, {2, false, "grwb"}, {3, true, "wbgr"}, {4, false, "bwrg"},
+               {5, true, "rbgw"}, {6, false, "brwg"}, {7, true, "wgbr"}, {8, true, "gwrb"}};
+  for (const auto& c : cases) {
+    Bytes bytes = *encoded;
+    const Bytes segment = exif_segment(c.orientation, c.little);
+    bytes.insert(bytes.begin() + 2, segment.begin(), segment.end());  // after SOI
+    auto image = decode_image(bytes);
+    ASSERT_TRUE(image.ok()) << c.orientation << ": " << image.error().message;
+    const bool turned = c.orientation >= 5;
+    EXPECT_EQ(image->width, turned ? 64 : 128) << c.orientation;
+    EXPECT_EQ(image->height, turned ? 128 : 64) << c.orientation;
+    const int w = image->width, h = image->height;
+    EXPECT_EQ(std::string({colour_at(*image, 8, 8), colour_at(*image, w - 9, 8), colour_at(*image, 8, h - 9),
+                           colour_at(*image, w - 9, h - 9)}),
+              c.corners)
+        << "orientation " << c.orientation;
+  }
+}
+
+TEST(FaceImage, GreyPnmIsSpreadToThreeChannels) {
+  std::string pgm = "P5\n# a comment\n64 64\n255\n";
+  for (int i = 0; i < 64 * 64; ++i) pgm += static_cast<char>(i % 251);
+  auto image = decode_image(text_bytes(pgm));
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  ASSERT_EQ(image->pixels.size(), 64u * 64u * 3u);
+  for (const int i : {0, 1, 250, 251, 4095}) {
+    for (int channel = 0; channel < 3; ++channel) {
+      EXPECT_EQ(image->pixels[static_cast<std::size_t>(i) * 3 + static_cast<std::size_t>(channel)], i % 251) << i;
+    }
+  }
 }
 
 }  // namespace

@@ -290,7 +290,7 @@ TEST(Metrics, KioskMetricsRenderToValidExposition) {
   metrics.set(kDeviceUp, {{"device", "receipt_printer"}, {"driver", "escpos-serial"}}, 0);
   metrics.set(kOutboxOldestAge, {}, 12.5);
   metrics.set(kClockSkew, {}, -0.25);
-  metrics.set(kCertificateExpiryDays, {}, INFINITY);
+  metrics.set(kCertificateExpiry, {}, INFINITY);
   metrics.set(kCatalogAge, {}, NAN);
   metrics.add(kSessions, {{"outcome", "submitted"}});
   metrics.add(kSessions, {{"outcome", "timed_out"}}, 2);
@@ -303,7 +303,7 @@ TEST(Metrics, KioskMetricsRenderToValidExposition) {
   const std::string text = metrics.render();
   EXPECT_EQ(check_exposition(text), "") << text;
   for (const char* name : {kUp, kStartTime, kRestarts, kDeviceUp, kOutboxDepth, kOutboxDead, kOutboxOldestAge, kSessions,
-                           kPlatformRequestDuration, kPlatformReachable, kCertificateExpiryDays, kClockSkew, kFrameTime,
+                           kPlatformRequestDuration, kPlatformReachable, kCertificateExpiry, kClockSkew, kFrameTime,
                            kStaffNeeded, kCatalogAge, kAuditChainIntact, kLogLinesDropped, kTechnicianEntries,
                            kTechnicianPinFailures, kMetricsRejected, kMetricsWriteErrors}) {
     EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;

@@ -10,13 +10,19 @@
 //   platform tamper-licence <id> [pdf|issuer|none]  the simulator serves that licence's document
 //                                         tampered with (docs/platform-api.md, admin)
 //   platform advance <case number>  the simulator moves that case one step on
+//   platform expect-time <kind> <path> id=<widget>|receipt [minute|compact-date]  the newest record's
+//                                         time shows there in the terminal's zone
 #include <curl/curl.h>
 
 #include <chrono>
 #include <thread>
 
+#include "devices/sim/sim_printers.h"
+#include "kiosk/core/time_zone.h"
 #include "kiosk/driver/script.h"
+#include "kiosk/ocr/ocr_engine.h"
 #include "kiosk/platform/channel.h"
+#include "kiosk/receipt/raster_image.h"
 
 namespace kiosk::driver {
 namespace {
@@ -75,7 +81,7 @@ const nlohmann::json* find_path(const nlohmann::json& document, const std::strin
 
 }  // namespace
 
-// `want`: "*" anything present and not empty; "abc*" a prefix; "-" absent; else the exact text
+// `want`: "*" anything present and not empty; "abc*" a prefix; "*abc" a suffix; "-" absent; else the exact text
 // (strings) or JSON spelling (numbers, true/false).
 static bool matches(const nlohmann::json* value, const std::string& want) {
   if (want == "-") return value == nullptr;
@@ -83,6 +89,7 @@ static bool matches(const nlohmann::json* value, const std::string& want) {
   const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
   if (want == "*") return !text.empty() && text != "[]" && text != "{}";
   if (!want.empty() && want.back() == '*') return text.rfind(want.substr(0, want.size() - 1), 0) == 0;
+  if (want.size() > 1 && want.front() == '*') return text.size() >= want.size() - 1 && text.ends_with(want.substr(1));
   return text == want;
 }
 
@@ -154,6 +161,16 @@ Status ScriptRunner::platform(const Command& command) {
       action == "expect-heartbeat") {
     return expect_record(command);
   }
+  if (action == "expect-time") {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {  // the record may still be on its way, as for expect-case
+      Status checked = check_time(command);
+      if (checked.ok() || checked.error().kind != ErrorKind::invalid_argument || std::chrono::steady_clock::now() > deadline) {
+        return checked;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   if (action == "face-mismatch" || action == "face-match") {
     if (command.arguments.size() != 2) return Error::make(ErrorKind::invalid_argument, "platform " + action + " <id number>");
     const nlohmann::json body = {{"id_number", command.arguments[1]}, {"face_match", action == "face-match"}};
@@ -211,6 +228,105 @@ Status ScriptRunner::platform(const Command& command) {
     return wait_real([&] { return channel->status().outbox.pending == 0; }, ms, "the outbox draining");
   }
   return Error::make(ErrorKind::invalid_argument, "platform: unknown action \"" + action + "\" (down, up, sync, drain, expect-offline, expect-case|rating|print|ticket|heartbeat, face-mismatch, face-match, advance)");
+}
+
+namespace {
+
+// The text of a widget and everything in it (a timeline step is a row of labels).
+void gather_text(const ui::Widget& widget, std::string& out) {
+  out += std::string(widget.text()) + "\n";
+  if (const auto* button = dynamic_cast<const ui::Button*>(&widget)) out += std::string(button->detail()) + "\n";
+  for (const auto& child : widget.children()) gather_text(*child, out);
+}
+
+// OCR text compared without the spaces and full-width colons OCR adds or drops.
+std::string squeezed(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 3, "：") == 0) {
+      out += ':';
+      i += 2;
+    } else if (text[i] != ' ' && text[i] != '\n' && text[i] != '\t') {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The last receipt the simulated printer printed, read by Tesseract (chi_sim).
+Result<std::string> receipt_text(hal::Devices& devices) {
+  auto* printer = dynamic_cast<devices::sim::SimReceiptPrinter*>(devices.receipt_printer.get());
+  if (!printer) return Error::make(ErrorKind::invalid_argument, "the receipt printer is not the simulator");
+  const auto printed = printer->printed();
+  if (printed.empty()) return Error::make(ErrorKind::invalid_argument, "no receipt was printed");
+  const ui::Canvas paper = receipt::raster_to_canvas(printed.back().page);
+  hal::Image image;
+  image.width = paper.width();
+  image.height = paper.height();
+  image.format = hal::PixelFormat::gray8;
+  image.pixels.resize(static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height));
+  for (std::size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<std::uint8_t>(paper.pixels()[i] & 0xFF);
+  ocr::OcrEngineOptions options;
+  options.assumed_dpi = 203;  // the receipt printer's
+  auto engine = TRY(ocr::OcrEngine::create(options));
+  const ocr::OcrPage page = TRY(engine->recognize(image, CancelToken(), std::chrono::seconds(30)));
+  std::string text;
+  for (const ocr::OcrLine& line : page.lines) text += line.text() + "\n";
+  return text;
+}
+
+}  // namespace
+
+// platform expect-time <kind> <path> id=<widget>|receipt [minute|compact-date]: the newest record
+// of that kind holds an RFC 3339 time at <path> (or at body.<path>); as "YYYY-MM-DD HH:MM"
+// (minute, the default) or "YYYYMMDD" (compact-date, as case numbers carry it) in the terminal's zone — the config's time_zone, loaded here afresh
+// — it must show in that widget (its text and its children's), or on the last printed receipt
+// (read back by OCR). The kiosk may run in any system zone (the TZ test runs it in UTC).
+Status ScriptRunner::check_time(const Command& command) {
+  const auto& args = command.arguments;
+  if (args.size() < 4 || args.size() > 5) {
+    return Error::make(ErrorKind::invalid_argument, "platform expect-time <kind> <path> id=<widget>|receipt [minute|compact-date]");
+  }
+  const std::string& kind = args[1];
+  const std::string& path = args[2];
+  const std::string& where = args[3];
+  const std::string shape = args.size() > 4 ? args[4] : "minute";
+  if (shape != "minute" && shape != "compact-date") {
+    return Error::make(ErrorKind::invalid_argument, "platform expect-time: the shape is minute (YYYY-MM-DD HH:MM) or compact-date (YYYYMMDD)");
+  }
+  std::string answer;
+  TRY_STATUS(admin_request(app_.config().platform.sim_admin_url, "GET", "/admin/" + kind + "s", "", &answer));
+  const nlohmann::json records = nlohmann::json::parse(answer, nullptr, false);
+  if (!records.is_array() || records.empty()) return Error::make(ErrorKind::invalid_argument, "platform expect-time: the simulator has no " + kind);
+  const nlohmann::json* value = find_path(records.back(), path);
+  if (!value && records.back().contains("body")) value = find_path(records.back()["body"], path);
+  const auto instant = value && value->is_string() ? parse_rfc3339(value->get<std::string>()) : std::nullopt;
+  if (!instant) {
+    return Error::make(ErrorKind::invalid_argument, "platform expect-time: " + path + " is " + (value ? value->dump() : "absent") +
+                                                        ", not an RFC 3339 time");
+  }
+  auto zone = TimeZone::load(app_.config().time_zone);
+  if (!zone.ok()) return Error::make(ErrorKind::invalid_argument, "platform expect-time: " + zone.error().message);
+  const std::string expected =
+      shape == "minute" ? format_time(*instant, "%Y-%m-%d %H:%M", *zone) : format_time(*instant, "%Y%m%d", *zone);
+  const std::string described = path + " " + value->get<std::string>() + " as \"" + expected + "\" in " + zone->name();
+  if (where == "receipt") {
+    const std::string text = TRY(receipt_text(devices_));
+    if (squeezed(text).find(squeezed(expected)) != std::string::npos) return {};
+    return Error::make(ErrorKind::invalid_argument, "platform expect-time: the receipt does not show " + described + "; it reads:\n" + text);
+  }
+  if (where.rfind("id=", 0) != 0) return Error::make(ErrorKind::invalid_argument, "platform expect-time: expected id=<widget> or receipt");
+  const std::string id = where.substr(3);
+  std::string shown;
+  bool found = false;
+  for (const ui::VisibleWidget& entry : app_.visible_widgets()) {
+    if (entry.widget->id() != id) continue;
+    found = true;
+    gather_text(*entry.widget, shown);
+  }
+  if (!found) return Error::make(ErrorKind::not_found, "platform expect-time: no visible widget with id \"" + id + "\"");
+  if (shown.find(expected) != std::string::npos) return {};
+  return Error::make(ErrorKind::invalid_argument, "platform expect-time: widget \"" + id + "\" shows \"" + shown + "\", not " + described);
 }
 
 }  // namespace kiosk::driver

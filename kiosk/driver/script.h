@@ -81,6 +81,7 @@ class ScriptRunner {
   Status platform(const Command& command);
   Status expect_record(const Command& command);
   Status check_record(const Command& command);
+  Status check_time(const Command& command);  // platform expect-time (platform_commands.cpp)
   Status receipt(const Command& command);
   Status document(const Command& command);  // document_commands.cpp
   // Waits in real time (the channel's threads run in real time) until `done` or `ms` pass,

@@ -140,13 +140,17 @@ void App::attach_platform() {
     post([this, copy, synced_at] { offer_catalog(copy, synced_at); });
   };
   listeners.status = [this](const platform::ChannelStatus& status) {
-    const bool reachable = status.reachable;
+    // A configuration fault (wrong CA, refused certificate, unknown terminal) is no outage: the
+    // platform is of no use until a technician comes, and citizens are told so.
+    const bool suspended = status.config_fault.has_value();
+    const bool reachable = status.reachable && !suspended;
     const std::int64_t synced_at = status.catalog_synced_at;
-    post([this, reachable, synced_at] {
+    post([this, reachable, suspended, synced_at] {
       if (synced_at > catalog_synced_at_ && !pending_catalog_) catalog_synced_at_ = synced_at;  // "not modified"
-      if (reachable == platform_reachable_) return;
+      if (reachable == platform_reachable_ && suspended == platform_suspended_) return;
       platform_reachable_ = reachable;
-      log::info("platform", reachable ? "platform reachable" : "platform unreachable");
+      platform_suspended_ = suspended;
+      log::info("platform", suspended ? "platform channel misconfigured" : reachable ? "platform reachable" : "platform unreachable");
       rebuild();
     });
   };
@@ -735,7 +739,10 @@ std::unique_ptr<ui::Widget> App::build_device_notice() {
     names += tr(device_key(notice.device));
   }
   std::string text = names.empty() ? std::string() : strings_.format("notice.devices", {names});
-  if (offline) text += (text.empty() ? "" : " ") + tr("notice.platform_offline");
+  if (offline) {
+    text += (text.empty() ? "" : " ") + (platform_suspended_ ? strings_.format("notice.platform_suspended", {config_.staff_location})
+                                                           : tr("notice.platform_offline"));
+  }
   auto label = std::make_unique<ui::Label>(text, ui::TextRole::body, theme_.palette().on_warning);
   label->set_id("device-notice");
   return std::make_unique<ui::Panel>(std::move(label), theme_.palette().warning, theme_.padding(), theme_.spacing() / 2);

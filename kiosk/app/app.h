@@ -190,6 +190,7 @@ class App final : public AppContext {
 
   platform::Channel* channel_ = nullptr;
   bool platform_reachable_ = true;
+  bool platform_suspended_ = false;  // a configuration fault, not an outage (platform::ChannelStatus)
   hal::DeviceLog device_log_;  // device changes to the journal (docs/operations.md "Log events")
   std::atomic<bool> staff_needed_{false};  // read by the heartbeat on the channel's thread
   bool voice_automatic_ = true;   // this session: speak each new screen and dialog

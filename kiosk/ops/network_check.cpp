@@ -2,6 +2,7 @@
 // non-blocking connect, an OpenSSL client handshake and one HTTP/1.1 request, every wait in
 // 50 ms slices so that cancel and the step's deadline hold.
 #include "kiosk/ops/network_check.h"
+#include "kiosk/core/tls_fault.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -260,22 +261,11 @@ std::optional<std::string> received_alert() {
   return std::string(SSL_alert_desc_string_long(reason - SSL_AD_REASON_OFFSET));
 }
 
+// The same words the platform channel logs (kiosk/core/tls_fault.h), with the field to fix and
+// OpenSSL's reason.
 std::string verify_problem(long result) {
-  switch (result) {
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-      return "TLS: the server's certificate is not signed by the platform CA (a wrong URL, a proxy in the way, or the wrong CA file)";
-    case X509_V_ERR_HOSTNAME_MISMATCH:
-    case X509_V_ERR_IP_ADDRESS_MISMATCH:
-      return "TLS: the server's certificate is for another name than the platform URL's";
-    case X509_V_ERR_CERT_HAS_EXPIRED: return "TLS: the server's certificate has expired (or this terminal's clock is far ahead)";
-    case X509_V_ERR_CERT_NOT_YET_VALID: return "TLS: the server's certificate is not valid yet (is this terminal's clock behind?)";
-    default: return std::string("TLS: the server's certificate was refused: ") + X509_verify_cert_error_string(result);
-  }
+  const tls::ConfigFault fault = tls::server_certificate_refused(result, X509_verify_cert_error_string(result));
+  return "TLS: " + fault.problem + " [" + fault.field + ": " + fault.reason + "]";
 }
 
 // Whole days from now until `time` (negative when past).

@@ -91,6 +91,7 @@ Result<std::unique_ptr<Channel>> Channel::open(ChannelSettings settings, crypto:
   channel->status_.configured = channel->configured_;
   if (channel->configured_) {
     channel->share_ = std::make_shared<TlsShare>();
+    s.tls.on_outcome = [self = channel.get()](const PlatformError* error) { self->note_outcome(error); };
     auto make_client = [&]() -> Result<std::unique_ptr<HttpClient>> {
       auto client = HttpClient::create(s.tls, channel->share_);
       if (!client) return Error::make(ErrorKind::invalid_argument, "platform: " + client.error().message);
@@ -280,6 +281,31 @@ void Channel::record(const PlatformResult<HttpResponse>& result) {
     status_.reachable = result.error().kind == PlatformErrorKind::http;
     status_.last_error = result.error().describe();
   }
+}
+
+void Channel::note_outcome(const PlatformError* error) {
+  std::optional<tls::ConfigFault> was;
+  std::optional<tls::ConfigFault> now;
+  {
+    std::lock_guard lock(mutex_);
+    was = status_.config_fault;
+    if (error == nullptr) {
+      status_.config_fault.reset();  // a request worked: whatever was wrong is fixed
+    } else if (error->config_fault) {
+      status_.config_fault = error->config_fault;
+    }  // an outage says nothing about the configuration: keep what we know
+    now = status_.config_fault;
+  }
+  if (was == now) return;
+  if (now) {
+    // One record per fault (not per retry), naming the field to fix; docs/operations.md "Log events".
+    log::event(log::Level::error, "platform", log::message_id::kPlatformConfigFault,
+               "platform channel misconfigured, online submission paused: " + now->describe(),
+               {{"KIOSK_CONFIG_FIELD", now->field}});
+  } else {
+    log::info("platform", "platform channel works again (the fault in " + was->field + " is gone)");
+  }
+  publish_status();
 }
 
 void Channel::publish_status() {

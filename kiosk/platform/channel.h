@@ -44,6 +44,10 @@ struct ChannelStatus {
   bool configured = false;          // a platform URL is set
   bool reachable = false;           // the last request got an answer
   std::string last_error;           // describe() of the last failure
+  // The channel cannot work until a technician fixes the config field it names (a CA that does
+  // not trust the platform, a certificate it refuses, an unknown terminal): not an outage, so
+  // citizens are told that online submission is paused. Cleared by the next request that works.
+  std::optional<tls::ConfigFault> config_fault;
   std::int64_t catalog_synced_at = 0;  // Unix ms, 0 = factory data
   std::string catalog_version;
   outbox::Stats outbox;
@@ -105,6 +109,8 @@ Result<std::int64_t> certificate_expires_at(const std::filesystem::path& pem_fil
   void sync_catalog();
   void send_heartbeat();
   void record(const PlatformResult<HttpResponse>& result);
+  // Every request's outcome (TlsSettings::on_outcome, on any of the channel's threads).
+  void note_outcome(const PlatformError* error);
   void publish_status();
   std::int64_t unix_ms() const;
 

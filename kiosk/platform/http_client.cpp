@@ -1,11 +1,13 @@
 #include "kiosk/platform/http_client.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <functional>
 #include <mutex>
@@ -80,9 +82,55 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return transfer->cancelled() ? 1 : 0;
 }
 
-PlatformError error_from_curl(CURLcode code, const char* detail, bool too_large) {
+// Failures of the TLS files or of the platform's trust in them (tls_fault.h): which config field,
+// and why in OpenSSL's words. `verify_result` is CURLINFO_SSL_VERIFYRESULT (an X509_V_ERR_… code).
+std::optional<tls::ConfigFault> config_fault_from_curl(CURLcode code, std::string_view detail, long verify_result) {
+  // curl words a failed verification "SSL certificate problem: <OpenSSL's text>".
+  constexpr std::string_view kProblem = "SSL certificate problem: ";
+  const auto problem_at = detail.find(kProblem);
+  const std::string reason(problem_at == std::string_view::npos ? detail : detail.substr(problem_at + kProblem.size()));
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+      if (verify_result != 0) return tls::server_certificate_refused(verify_result, reason);
+      // curl checks the host name itself: the chain was fine, the name was not.
+      if (detail.find("subject name") != std::string_view::npos || detail.find("match") != std::string_view::npos) {
+        return tls::ConfigFault{"platform.url", "the server's certificate is for another name than the platform URL's", reason};
+      }
+      return tls::ConfigFault{"platform.ca_file", "the server's certificate was refused", reason};
+    case CURLE_SSL_CACERT_BADFILE:
+      return tls::ConfigFault{"platform.ca_file", "the platform CA file cannot be read or holds no certificate", reason};
+    case CURLE_SSL_CERTPROBLEM:
+      if (detail.find("key") != std::string_view::npos) {
+        return tls::ConfigFault{"platform.key_file",
+                                "this terminal's private key cannot be used (unreadable, not a PEM key, or not the key of "
+                                "platform.cert_file)",
+                                reason};
+      }
+      return tls::ConfigFault{"platform.cert_file", "this terminal's certificate cannot be used (unreadable or not PEM)", reason};
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return tls::ConfigFault{"platform.pinned_public_key",
+                              "the server's key is not the pinned one: a new platform key, or someone in between", reason};
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      // With TLS 1.3 the platform judges our certificate after the handshake: its alert arrives
+      // with the first read.
+      return tls::alert_refuses_terminal(detail);
+    default:
+      return std::nullopt;
+  }
+}
+
+PlatformError error_from_curl(CURLcode code, const char* detail, bool too_large, long verify_result) {
   std::string message = std::string(curl_easy_strerror(code));
   if (detail != nullptr && detail[0] != '\0') message += ": " + std::string(detail);
+  if (auto fault = config_fault_from_curl(code, detail == nullptr ? "" : detail, verify_result)) {
+    // Retryable in the outbox's sense (nothing is lost by trying later: a renewed certificate or
+    // a fixed file makes it work); the channel tells citizens and technicians meanwhile.
+    PlatformError error = make_error(PlatformErrorKind::tls, message, true);
+    error.config_fault = std::move(fault);
+    return error;
+  }
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return make_error(PlatformErrorKind::timeout, message, true);
@@ -108,6 +156,84 @@ PlatformError error_from_curl(CURLcode code, const char* detail, bool too_large)
   }
 }
 
+// What every connection to the platform shares: the URL, https only, the error buffer, and trust —
+// only the platform CA, never the system store; TLS 1.2 at least; our certificate; the optional
+// key pin; the connect timeout.
+void set_connection_options(CURL* curl, const TlsSettings& settings, const std::string& url, char* detail) {
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CAINFO, settings.ca_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+#if LIBCURL_VERSION_NUM >= 0x075700
+  // No cached CA store (curl ≥ 7.87 keeps one for a day): a technician who replaces a wrong CA
+  // file sees the next connection use it. Our CA file is one certificate; parsing it costs nothing.
+  curl_easy_setopt(curl, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!settings.pinned_public_key.empty()) {
+    curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, settings.pinned_public_key.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_SSLCERT, settings.cert_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+  curl_easy_setopt(curl, CURLOPT_SSLKEY, settings.key_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings.connect_timeout));
+}
+
+// CURLOPT_DEBUGFUNCTION: curl's informational and error lines, into a string (headers and data
+// are left out).
+int collect_curl_text(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  if (type == CURLINFO_TEXT) static_cast<std::string*>(user)->append(data, size);
+  return 0;
+}
+
+// With TLS 1.3 the platform judges our certificate after our side of the handshake is done; its
+// refusal — an alert, then a close that resets the connection — can reach curl as a failed send
+// before curl has read the alert. So ask once more, reading first: a fresh connection, the
+// handshake, then only read for up to `wait_ms`. An accepted certificate gets a session ticket or
+// silence; a refused one the alert. Blocks up to the connect timeout + `wait_ms`.
+std::optional<tls::ConfigFault> probe_certificate_refusal(const TlsSettings& settings, int wait_ms) {
+  CURL* probe = curl_easy_init();
+  if (probe == nullptr) return std::nullopt;
+  char detail[CURL_ERROR_SIZE] = {};
+  set_connection_options(probe, settings, settings.base_url + "/", detail);
+  // Every error curl words, not only the first (the error buffer keeps the first, and a reset
+  // connection's "getpeername() failed" can come before OpenSSL's alert).
+  std::string said;
+  curl_easy_setopt(probe, CURLOPT_VERBOSE, 1L);
+  curl_easy_setopt(probe, CURLOPT_DEBUGDATA, &said);
+  curl_easy_setopt(probe, CURLOPT_DEBUGFUNCTION, collect_curl_text);
+  curl_easy_setopt(probe, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(probe, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(probe, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  std::optional<tls::ConfigFault> fault;
+  if (curl_easy_perform(probe) != CURLE_OK) {
+    fault = tls::alert_refuses_terminal(said);
+  } else {
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    curl_easy_getinfo(probe, CURLINFO_ACTIVESOCKET, &socket);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    while (socket != CURL_SOCKET_BAD) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd readable{socket, POLLIN, 0};
+      if (::poll(&readable, 1, static_cast<int>(left.count())) <= 0) break;
+      char buffer[512];
+      std::size_t got = 0;
+      const CURLcode read = curl_easy_recv(probe, buffer, sizeof buffer, &got);
+      if (read == CURLE_AGAIN) continue;  // a session ticket: TLS records, no data yet
+      if (read != CURLE_OK) fault = tls::alert_refuses_terminal(said);
+      break;  // an alert, data (not expected before a request) or the end
+    }
+  }
+  curl_easy_cleanup(probe);
+  return fault;
+}
+
 }  // namespace
 
 const char* to_string(PlatformErrorKind kind) {
@@ -127,6 +253,7 @@ std::string PlatformError::describe() const {
   std::string out = to_string(kind);
   if (kind == PlatformErrorKind::http) out += " " + std::to_string(status) + (code.empty() ? "" : " " + code);
   if (!message.empty()) out += ": " + message;
+  if (config_fault) out += "; config fault: " + config_fault->describe();
   return out;
 }
 
@@ -165,6 +292,21 @@ PlatformError error_from_answer(int status, std::string_view body, const std::st
   error.message = "HTTP " + std::to_string(status) + (error.code.empty() ? " (no error body)" : " " + error.code);
   error.retryable = status >= 500 || status == 429 || status == 408 ||
                     (status == 409 && error.code == "idempotency_in_flight");
+  // The platform does not accept this terminal (docs/platform-api.md, Errors): not the request's
+  // fault, so nothing is given up; the terminal stops looking "offline" and asks for a technician.
+  if (status == 401) {
+    error.config_fault = tls::ConfigFault{"platform.cert_file", "the platform did not accept this terminal's certificate",
+                                          "HTTP 401" + (error.code.empty() ? "" : " " + error.code)};
+  } else if (status == 403 && (error.code == "terminal_unknown" || error.code == "terminal_revoked")) {
+    error.config_fault = tls::ConfigFault{
+        "terminal_id",
+        error.code == "terminal_unknown"
+            ? "the platform has no terminal registered for this certificate's name (CN): register the terminal, or "
+              "install the certificate issued for it"
+            : "the platform has revoked this terminal: ask the platform's operators, then install a new certificate",
+        "HTTP 403 " + error.code};
+  }
+  if (error.config_fault) error.retryable = true;
   if (retry_after != nullptr) error.retry_after = parse_retry_after(*retry_after, std::time(nullptr));
   return error;
 }
@@ -207,10 +349,11 @@ PlatformResult<std::unique_ptr<HttpClient>> HttpClient::create(TlsSettings setti
   if (settings.base_url.rfind("https://", 0) != 0) {
     return make_error(PlatformErrorKind::config, "platform url must start with https://", false);
   }
-  for (const auto* path : {&settings.ca_file, &settings.cert_file, &settings.key_file}) {
+  for (const auto& [field, path] : {std::pair{"platform.ca_file", &settings.ca_file}, std::pair{"platform.cert_file", &settings.cert_file},
+                                    std::pair{"platform.key_file", &settings.key_file}}) {
     struct stat info {};
     if (path->empty() || ::stat(path->c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
-      return make_error(PlatformErrorKind::config, "missing file: " + path->string(), false);
+      return make_error(PlatformErrorKind::config, std::string(field) + ": no such file: " + path->string(), false);
     }
   }
   struct stat key {};
@@ -219,7 +362,7 @@ PlatformResult<std::unique_ptr<HttpClient>> HttpClient::create(TlsSettings setti
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(key.st_mode & 07777));
     return make_error(PlatformErrorKind::config,
-                      "private key " + settings.key_file.string() + " has mode " + mode +
+                      "platform.key_file: private key " + settings.key_file.string() + " has mode " + mode +
                           ": it must not be readable by group or others (chmod 600)",
                       false);
   }
@@ -248,27 +391,10 @@ PlatformResult<HttpResponse> HttpClient::send(const HttpRequest& request, const 
   char detail[CURL_ERROR_SIZE] = {};
   const std::string url = settings_.base_url + request.path;
 
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  set_connection_options(curl, settings_, url, detail);
   if (share_) curl_easy_setopt(curl, CURLOPT_SHARE, share_->handle());
-  // Trust: only the platform CA, never the system store; TLS 1.2 at least; optional key pin.
-  curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
-  curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 1L);
-  if (!settings_.pinned_public_key.empty()) {
-    curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, settings_.pinned_public_key.c_str());
-  }
-  curl_easy_setopt(curl, CURLOPT_SSLCERT, settings_.cert_file.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
-  curl_easy_setopt(curl, CURLOPT_SSLKEY, settings_.key_file.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
-  // Timeouts: connect, stalled transfer (low speed), whole request.
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout));
+  // Timeouts: connect (above), stalled transfer (low speed), whole request.
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.value_or(settings_.total_timeout)));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, settings_.low_speed_bytes_per_s);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(settings_.low_speed_time / 1000)));
@@ -335,7 +461,18 @@ PlatformResult<HttpResponse> HttpClient::send(const HttpRequest& request, const 
   connections_opened_ += connects;
   if (code != CURLE_OK) {
     if (cancelled_now()) return make_error(PlatformErrorKind::cancelled, "cancelled", false);
-    return error_from_curl(code, detail, transfer.too_large);
+    long verify_result = 0;
+    curl_easy_getinfo(curl, CURLINFO_SSL_VERIFYRESULT, &verify_result);
+    PlatformError error = error_from_curl(code, detail, transfer.too_large, verify_result);
+    // A connection this request opened and finished the handshake on, lost at once: perhaps the
+    // platform's refusal of our certificate (TLS 1.3) that curl did not get to read. Ask.
+    curl_off_t handshake_us = 0;
+    curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &handshake_us);
+    if (!error.config_fault && connects > 0 && handshake_us > 0 &&
+        (code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING)) {
+      error.config_fault = probe_certificate_refusal(settings_, 2000);
+    }
+    return error;
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -366,9 +503,12 @@ std::string endpoint_label(std::string_view path) {
 
 PlatformResult<HttpResponse> HttpClient::exchange(const HttpRequest& request, const CancelToken& cancel,
                                                   const CancelToken* also) {
-  auto sent = send(request, cancel, also);
-  if (!sent) return sent.release_error();
-  return check_status(sent.release_value());
+  auto answer = send(request, cancel, also);
+  if (answer) answer = check_status(answer.release_value());
+  if (settings_.on_outcome && (answer || answer.error().kind != PlatformErrorKind::cancelled)) {
+    settings_.on_outcome(answer ? nullptr : &answer.error());
+  }
+  return answer;
 }
 
 }  // namespace kiosk::platform

@@ -20,8 +20,11 @@
 #include "kiosk/core/cancel.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/result.h"
+#include "kiosk/core/tls_fault.h"
 
 namespace kiosk::platform {
+
+struct PlatformError;
 
 struct TlsSettings {
   std::string base_url;                 // "https://platform.example:8443" (no trailing slash)
@@ -38,6 +41,10 @@ struct TlsSettings {
   // cancelled) with endpoint_label(path) and the seconds it took: the fleet's latency histogram.
   // Runs on the requesting thread; must be thread-safe and quick.
   std::function<void(const std::string& endpoint, double seconds)> on_request;
+  // Called after every exchange() that was not cancelled, with its error (nullptr: the platform
+  // answered 2xx/3xx): the channel tells a configuration fault from an outage with it. Runs on
+  // the requesting thread; must be thread-safe and quick.
+  std::function<void(const PlatformError* error)> on_outcome;
 };
 
 // The metric label of a request path: its first segment after "/api/v1/" ("/api/v1/cases/42/
@@ -66,8 +73,13 @@ struct PlatformError {
   std::string citizen_message;  // the platform's plain-language message, if it sent one
   bool retryable = false;
   std::optional<Milliseconds> retry_after;  // from Retry-After
+  // Set when waiting will not fix it: this terminal's TLS files or its registration at the
+  // platform are wrong (the platform's certificate not trusted by platform.ca_file, ours refused
+  // by a TLS alert or HTTP 401, a key that cannot be used, 403 terminal_unknown/terminal_revoked).
+  // Still retryable: nothing a citizen submitted is given up, and once fixed it goes out.
+  std::optional<tls::ConfigFault> config_fault;
 
-  std::string describe() const;  // "http 503 unavailable: …"
+  std::string describe() const;  // "http 503 unavailable: …" (+ "; config fault: platform.ca_file: …")
 };
 
 template <typename T>

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <fstream>
 #include <chrono>
 #include <set>
 #include <thread>
 
+#include "kiosk/core/log.h"
 #include "kiosk/crypto/crypto.h"
 #include "kiosk/outbox/outbox.h"
 #include "kiosk/outbox/sender.h"
@@ -16,6 +18,7 @@
 #include "kiosk/platform/channel.h"
 #include "kiosk/platform/http_client.h"
 #include "kiosk/platform/messages.h"
+#include "tests/kiosk/core/fake_journal.h"
 #include "tests/tools/platform_sim/sim_harness.h"
 
 namespace kiosk::platform {
@@ -173,9 +176,6 @@ TEST_F(ChannelE2E, ExpiredUnknownAndRevokedTerminalsAreRefused) {
   auto valid_days = certificate_days_left(pki_ / "terminals" / (std::string(kTerminal) + ".crt"), std::time(nullptr));
   ASSERT_TRUE(valid_days.ok());
   EXPECT_GT(valid_days.value(), 300);
-
-  // Signed by our CA but never registered with the platform.
-  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0077", log_), 0);
   // The metrics' timestamp (notAfter in Unix seconds) agrees with the days left.
   const std::int64_t now = std::time(nullptr);
   auto expires = certificate_expires_at(pki_ / "terminals" / (std::string(kTerminal) + ".crt"));
@@ -185,12 +185,17 @@ TEST_F(ChannelE2E, ExpiredUnknownAndRevokedTerminalsAreRefused) {
   auto expired_at = certificate_expires_at(pki_ / "terminals" / "510502-HALL-0099.crt");
   ASSERT_TRUE(expired_at.ok());
   EXPECT_LT(expired_at.value(), now);
+
+  // Signed by our CA but never registered with the platform.
+  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0077", log_), 0);
   auto unknown = client(tls({}, "510502-HALL-0077"));
   auto answer = get(*unknown, "/api/v1/issuers");
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.error().status, 403);
   EXPECT_EQ(answer.error().code, "terminal_unknown");
-  EXPECT_FALSE(answer.error().retryable);
+  // Not the request's fault: kept and retried (a registration fixes it), and named a config fault.
+  EXPECT_TRUE(answer.error().retryable);
+  ASSERT_TRUE(answer.error().config_fault.has_value());
 
   ASSERT_EQ(admin().post("/admin/terminals", nlohmann::json{{"id", kTerminal}, {"revoked", true}}).status, 200);
   auto revoked = client(tls());
@@ -453,6 +458,185 @@ TEST_F(ChannelE2E, TheChannelSyncsSendsHeartbeatsAndDeliversSubmissions) {
   channel->sync_now();
   ASSERT_TRUE(eventually([&] { return !channel->status().reachable; }));
   EXPECT_TRUE(channel->cached_catalog().ok());
+  channel->stop();
+}
+
+// --- configuration faults: what waiting will not fix is told apart from an outage ---------------
+// (docs/operations.md "Log events", platform-config-fault). Each case is made for real: a second
+// CA, a certificate the platform did not issue or that has expired, a key that is not one, a
+// terminal the platform does not know.
+
+class ChannelConfigFault : public ChannelE2E {
+ protected:
+  // A second, unrelated PKI (`pki init`): its CA trusts nothing of ours, ours trusts nothing of it.
+  fs::path other_pki() {
+    const fs::path other = temp_.path() / "other-pki";
+    EXPECT_EQ(run_pki("init '" + other.string() + "'", log_), 0);
+    EXPECT_EQ(run_pki("terminal '" + other.string() + "' " + kTerminal, log_), 0);
+    return other;
+  }
+
+  PlatformError failure(TlsSettings settings) {
+    auto http = client(std::move(settings));
+    if (!http) return {};
+    auto answer = get(*http, "/api/v1/issuers");
+    EXPECT_FALSE(answer.ok());
+    return answer.ok() ? PlatformError{} : answer.error();
+  }
+
+  ChannelSettings channel_settings(TlsSettings tls_settings) {
+    ChannelSettings settings;
+    settings.tls = std::move(tls_settings);
+    settings.data_dir = temp_.path() / "kiosk";
+    settings.seal_key_file = temp_.path() / "kiosk" / "seal.key";
+    settings.factory_catalog = fs::path(KIOSK_TEST_ASSETS) / "catalog" / "items.json";
+    settings.heartbeat_s = 3600;
+    settings.backoff = {50, 200, 2.0};
+    return settings;
+  }
+};
+
+TEST_F(ChannelConfigFault, APlatformCertificateOurCaDoesNotTrustNamesCaFile) {
+  TlsSettings settings = tls();
+  settings.ca_file = other_pki() / "ca.crt";
+  const PlatformError error = failure(settings);
+  EXPECT_EQ(error.kind, PlatformErrorKind::tls);
+  ASSERT_TRUE(error.config_fault.has_value()) << error.describe();
+  EXPECT_EQ(error.config_fault->field, "platform.ca_file");
+  EXPECT_NE(error.config_fault->problem.find("not signed by the platform CA"), std::string::npos);
+  // OpenSSL's words: the platform sends its chain up to its own root, which we do not trust.
+  EXPECT_EQ(error.config_fault->reason, "self-signed certificate in certificate chain") << error.describe();
+  EXPECT_TRUE(error.retryable);  // the outbox keeps what citizens submitted
+}
+
+TEST_F(ChannelConfigFault, ACertificateFromAnotherCaIsRefusedByThePlatformAndNamesCertFile) {
+  const PlatformError error = failure(tls(other_pki()));
+  ASSERT_TRUE(error.config_fault.has_value()) << error.describe();
+  EXPECT_EQ(error.config_fault->field, "platform.cert_file");
+  EXPECT_EQ(error.config_fault->reason, "TLS alert unknown ca") << error.describe();
+}
+
+TEST_F(ChannelConfigFault, AnExpiredTerminalCertificateNamesCertFile) {
+  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' " + kTerminal + " --expired", log_), 0);
+  const PlatformError error = failure(tls());
+  ASSERT_TRUE(error.config_fault.has_value()) << error.describe();
+  EXPECT_EQ(error.config_fault->field, "platform.cert_file");
+  EXPECT_EQ(error.config_fault->reason, "TLS alert certificate expired") << error.describe();
+}
+
+TEST_F(ChannelConfigFault, AKeyThatIsNoKeyNamesKeyFile) {
+  TlsSettings settings = tls();
+  settings.key_file = temp_.path() / "broken.key";
+  {
+    std::ofstream(settings.key_file) << "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
+  }
+  ::chmod(settings.key_file.c_str(), 0600);
+  const PlatformError error = failure(settings);
+  ASSERT_TRUE(error.config_fault.has_value()) << error.describe();
+  EXPECT_EQ(error.config_fault->field, "platform.key_file");
+  EXPECT_NE(error.config_fault->reason.find("private key"), std::string::npos) << error.describe();
+}
+
+TEST_F(ChannelConfigFault, ATerminalThePlatformDoesNotKnowNamesTerminalId) {
+  // Issued by the right CA after the platform read its list: a certificate for no registered terminal.
+  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0099", log_), 0);
+  const PlatformError unknown = failure(tls({}, "510502-HALL-0099"));
+  EXPECT_EQ(unknown.kind, PlatformErrorKind::http);
+  EXPECT_EQ(unknown.status, 403);
+  ASSERT_TRUE(unknown.config_fault.has_value()) << unknown.describe();
+  EXPECT_EQ(unknown.config_fault->field, "terminal_id");
+  EXPECT_EQ(unknown.config_fault->reason, "HTTP 403 terminal_unknown");
+  EXPECT_TRUE(unknown.retryable);
+
+  ASSERT_EQ(admin().post("/admin/terminals", nlohmann::json{{"id", kTerminal}, {"revoked", true}}).status, 200);
+  const PlatformError revoked = failure(tls());
+  ASSERT_TRUE(revoked.config_fault.has_value()) << revoked.describe();
+  EXPECT_EQ(revoked.config_fault->field, "terminal_id");
+  EXPECT_EQ(revoked.config_fault->reason, "HTTP 403 terminal_revoked");
+}
+
+TEST_F(ChannelConfigFault, AnOutageIsNoConfigFault) {
+  TlsSettings settings = tls();
+  ASSERT_EQ(stop(), 0);
+  const PlatformError error = failure(settings);
+  EXPECT_EQ(error.kind, PlatformErrorKind::network) << error.describe();
+  EXPECT_FALSE(error.config_fault.has_value()) << error.describe();
+  EXPECT_TRUE(error.retryable);
+}
+
+// The channel: one journald record naming the field and OpenSSL's reason (not one per retry), a
+// status the app turns into "online submission paused", and the fault gone once a request works.
+TEST_F(ChannelConfigFault, TheChannelLogsTheFieldOnceAndClearsTheFaultWhenFixed) {
+  log::test_support::FakeJournal journal;
+  log::configure(log::Sink{log::Sink::Kind::journal, journal.path()});
+  TlsSettings settings = tls();
+  const fs::path ca_file = temp_.path() / "platform-ca.crt";
+  fs::copy_file(other_pki() / "ca.crt", ca_file);
+  settings.ca_file = ca_file;
+  auto opened = Channel::open(channel_settings(settings), *crypto_);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto channel = opened.release_value();
+  std::atomic<int> faults_seen{0};
+  Channel::Listeners listeners;
+  listeners.status = [&](const ChannelStatus& status) {
+    if (status.config_fault) ++faults_seen;
+  };
+  channel->set_listeners(listeners);
+  channel->start();
+  ASSERT_TRUE(eventually([&] { return channel->status().config_fault.has_value(); }));
+  EXPECT_EQ(channel->status().config_fault->field, "platform.ca_file");
+  EXPECT_FALSE(channel->status().reachable);
+  EXPECT_GT(faults_seen.load(), 0);
+  channel->sync_now();  // the same fault again: no second record
+  channel->sync_now();
+
+  // The technician installs the right CA: the next request works and the fault is gone.
+  fs::copy_file(pki_ / "ca.crt", ca_file, fs::copy_options::overwrite_existing);
+  channel->sync_now();
+  ASSERT_TRUE(eventually([&] { return !channel->status().config_fault.has_value() && channel->status().reachable; }));
+  channel->stop();
+  log::configure(log::Sink{});
+
+  int records = 0;
+  for (const auto& record : log::test_support::receive_all(journal)) {
+    const auto id = record.find("MESSAGE_ID");
+    if (id == record.end() || id->second != log::message_id::kPlatformConfigFault) continue;
+    ++records;
+    const std::string message = record.find("MESSAGE")->second;
+    EXPECT_NE(message.find("platform.ca_file"), std::string::npos) << message;
+    EXPECT_NE(message.find("self-signed certificate in certificate chain"), std::string::npos) << message;
+    EXPECT_EQ(record.find("KIOSK_CONFIG_FIELD")->second, "platform.ca_file");
+    EXPECT_EQ(record.find("PRIORITY")->second, "3");
+  }
+  EXPECT_EQ(records, 1);
+}
+
+// A terminal the platform does not know: submissions wait in the outbox (never set aside as
+// refused for good) and go out once the platform registers it.
+TEST_F(ChannelConfigFault, SubmissionsWaitWhileThePlatformDoesNotKnowTheTerminal) {
+  ASSERT_EQ(run_pki("terminal '" + pki_.string() + "' 510502-HALL-0099", log_), 0);
+  auto opened = Channel::open(channel_settings(tls({}, "510502-HALL-0099")), *crypto_);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto channel = opened.release_value();
+  channel->start();
+  auto entry = channel->submit(outbox::Kind::case_submission, a_case(7));
+  ASSERT_TRUE(entry.ok());
+  ASSERT_TRUE(eventually([&] {
+    const auto status = channel->status();
+    return status.config_fault.has_value() && status.config_fault->field == "terminal_id";
+  }));
+  // Refused again and again, with backoff, and never given up.
+  ASSERT_TRUE(eventually([&] {
+    const auto rows = channel->outbox().list(10).value();
+    return rows.size() == 1 && rows[0].attempts >= 3;
+  }));
+  EXPECT_EQ(channel->outbox().stats().value().dead, 0);
+  EXPECT_EQ(channel->outbox().stats().value().pending, 1);
+
+  ASSERT_EQ(admin().post("/admin/terminals", nlohmann::json{{"id", "510502-HALL-0099"}}).status, 200);
+  channel->retry_outbox_now();
+  ASSERT_TRUE(eventually([&] { return channel->outbox().stats().value().delivered == 1; }));
+  ASSERT_TRUE(eventually([&] { return !channel->status().config_fault.has_value(); }));
   channel->stop();
 }
 

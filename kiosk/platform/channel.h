@@ -52,18 +52,18 @@ struct ChannelStatus {
   std::string catalog_version;
   outbox::Stats outbox;
   std::optional<int> certificate_days_left;
+  std::optional<std::int64_t> certificate_expires_at;  // its notAfter, Unix seconds
   std::optional<std::int64_t> clock_skew_s;  // server time − our time, from the last answer
 };
 
 // Days until the certificate in `pem_file` expires (negative when expired).
-  std::optional<std::int64_t> certificate_expires_at;  // its notAfter, Unix seconds
 Result<int> certificate_days_left(const std::filesystem::path& pem_file, std::int64_t now_unix);
+// When the certificate in `pem_file` expires (its notAfter), in Unix seconds.
+Result<std::int64_t> certificate_expires_at(const std::filesystem::path& pem_file);
 
 class Channel {
  public:
   struct Listeners {
-// When the certificate in `pem_file` expires (its notAfter), in Unix seconds.
-Result<std::int64_t> certificate_expires_at(const std::filesystem::path& pem_file);
     std::function<void(const CachedCatalog&)> catalog;      // a new catalog is cached
     std::function<void(const ChannelStatus&)> status;       // something in the status changed
     std::function<void(const outbox::Entry&)> delivered;    // an outbox row reached the platform

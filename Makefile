@@ -27,10 +27,14 @@ build: $(BUILD)/build.ninja
 # CI) it runs on a virtual X server; add ARGS=--landscape or ARGS=--elderly.
 # The kiosk talks to tools/platform-sim on loopback: mutual TLS on DEMO_PLATFORM_PORT, admin on
 # DEMO_ADMIN_PORT, a dev PKI made once in DEMO_PKI; the simulator stops when the kiosk does.
+# assets/config/demo.json turns on the simulator panel (demo.panel) and the control socket
+# build/demo-control.sock for `kioskctl sim`; without a display the virtual one is DEMO_DISPLAY or
+# the next free number, and the lines printed say how to watch and drive it.
 DEMO_PKI           ?= $(BUILD)/demo-pki
 DEMO_TERMINAL      ?= SIM-0001
 DEMO_PLATFORM_PORT ?= 8443
 DEMO_ADMIN_PORT    ?= 8080
+DEMO_DISPLAY       ?= 99
 demo: build
 	tools/install-deps demo
 	@[ -f $(DEMO_PKI)/ca.crt ] || tools/pki/pki init $(DEMO_PKI)
@@ -42,11 +46,18 @@ demo: build
 	i=0; while [ ! -s $(BUILD)/demo-platform.json ] && kill -0 $$sim 2>/dev/null && [ $$i -lt 100 ]; do sleep 0.1; i=$$((i+1)); done; \
 	[ -s $(BUILD)/demo-platform.json ] || { echo "make demo: platform-sim did not start, see $(BUILD)/demo-platform.log"; exit 1; }; \
 	echo "make demo: platform-sim on https://127.0.0.1:$(DEMO_PLATFORM_PORT), admin http://127.0.0.1:$(DEMO_ADMIN_PORT)"; \
+	echo "make demo: simulated devices: tap the purple 演示 DEMO strip at the bottom, or keys F1-F8 (F8: the menu),"; \
+	echo "           or from a shell: $(BUILD)/tools/kioskctl/kioskctl --socket build/demo-control.sock sim list"; \
 	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  KIOSK_ASSETS=$(CURDIR)/assets $(BUILD)/kiosk/kiosk --config assets/config/demo.json $(ARGS); \
 	else \
-	  echo "make demo: no display found; running on a virtual X server (xvfb-run). Ctrl-C stops it."; \
-	  KIOSK_ASSETS=$(CURDIR)/assets xvfb-run -a -s "-screen 0 1920x1920x24" $(BUILD)/kiosk/kiosk --config assets/config/demo.json $(ARGS); \
+	  n=$(DEMO_DISPLAY); while [ -e /tmp/.X$$n-lock ]; do n=$$((n+1)); done; \
+	  auth=$(abspath $(BUILD))/demo-xauth; \
+	  echo "make demo: no display found; running on the virtual X display :$$n (xvfb-run). Ctrl-C stops it."; \
+	  echo "           a screenshot: XAUTHORITY=$$auth xwd -root -display :$$n | xwdtopnm | pnmtopng >demo.png"; \
+	  echo "           live: XAUTHORITY=$$auth x11vnc -display :$$n -localhost -nopw -forever, then a VNC viewer on localhost:5900"; \
+	  echo "           keys and taps: XAUTHORITY=$$auth DISPLAY=:$$n xdotool search --class kiosk windowfocus --sync key F1"; \
+	  KIOSK_ASSETS=$(CURDIR)/assets xvfb-run -n $$n -f $$auth -s "-screen 0 1920x1920x24" $(BUILD)/kiosk/kiosk --config assets/config/demo.json $(ARGS); \
 	fi
 
 # Every test through ctest, then again under AddressSanitizer + UndefinedBehaviorSanitizer (not

@@ -3,7 +3,6 @@
 #include "kiosk/driver/sim_actions.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "devices/sim/identities.h"
 #include "devices/sim/pnm.h"
@@ -292,37 +291,20 @@ bool SimActions::any_simulated() const {
 }
 
 std::vector<DemoAction> demo_panel_actions(std::shared_ptr<const SimActions> actions) {
-  // The sample whose card was placed last: the document camera shows that card's front.
-  struct LastCard {
-    std::mutex mutex;
-    std::string sample;
-  };
-  auto last_card = std::make_shared<LastCard>();
   const std::vector<std::string> samples = actions->card_samples();
-  last_card->sample = samples.empty() ? "" : samples.front();
   auto simple = [actions](std::string verb, std::vector<std::string> arguments) {
     return [actions, verb = std::move(verb), arguments = std::move(arguments)] { return actions->run(verb, arguments); };
   };
   std::vector<DemoAction> list;
-  for (const std::string& sample : samples) {
-    list.push_back({"card-" + sample, "demo.card", sample, false, "F1", [actions, last_card, sample]() -> Status {
-                      TRY_STATUS(actions->run("card", {sample}));
-                      std::lock_guard lock(last_card->mutex);
-                      last_card->sample = sample;
-                      return Status{};
-                    }});
-  }
+  for (const std::string& sample : samples) list.push_back({"card-" + sample, "demo.card", sample, false, "F1", simple("card", {sample})});
   list.push_back({"card-none", "demo.card_none", "", false, "F2", simple("card", {"none"})});
   list.push_back({"face-ok", "demo.face_ok", "", false, "F3", simple("face", {"ok"})});
   list.push_back({"face-none", "demo.face_none", "", false, "F3", simple("face", {"none"})});
-  list.push_back({"scan-idcard", "demo.scan_idcard", "", false, "F4", [actions, last_card]() -> Status {
-                    std::string sample;
-                    {
-                      std::lock_guard lock(last_card->mutex);
-                      sample = last_card->sample;
-                    }
-                    return actions->run("scan", {"idcard:" + sample});
-                  }});
+  // Any sample's card front, not only the one on the reader: a partner's or an agent's ID card is
+  // photographed while the citizen's own card stays on the reader.
+  for (const std::string& sample : samples) {
+    list.push_back({"scan-idcard-" + sample, "demo.scan_idcard", sample, false, "F4", simple("scan", {"idcard:" + sample})});
+  }
   list.push_back({"scan-licence", "demo.scan_licence", "", false, "F4", simple("scan", {"licence"})});
   list.push_back({"scan-receipt", "demo.scan_receipt", "", false, "F4", simple("scan", {"receipt"})});
   list.push_back({"scan-none", "demo.scan_none", "", false, "F4", simple("scan", {"none"})});

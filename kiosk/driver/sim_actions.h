@@ -61,8 +61,8 @@ class SimActions {
 
 // The demo panel's actions (kiosk/app/demo_panel.h) on `actions`, which they share:
 //   F1  place the next sample card (each sample in turn)   F2  take the card away
-//   F3  face camera: a good face / nobody                  F4  document camera: the front of the
-//       last sample card placed here / a business licence / the last receipt printed / nothing
+//   F3  face camera: a good face / nobody                  F4  document camera: each sample's ID
+//       card front in turn / a business licence / the last receipt printed / nothing
 //   F5  receipt printer: paper out / paper in              F6  card reader: unplug / replug
 //   F7  receipt printer: unplug / replug                   F8  (the app) the menu, open and shut
 // and, in the menu only, the certificate printer's paper and every other device's plug.

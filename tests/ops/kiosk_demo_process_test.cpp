@@ -20,6 +20,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/tools/kioskctl/kioskctl_runner.h"
+
 namespace kiosk {
 namespace {
 
@@ -27,15 +29,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using test_support::CliRun;
+using test_support::slurp;
 
 class KioskDemoProcessTest : public ::testing::Test {
  protected:
@@ -79,11 +74,7 @@ class KioskDemoProcessTest : public ::testing::Test {
     }
   }
   CliRun kioskctl(const std::vector<std::string>& arguments) const {
-    std::string command = std::string(KIOSKCTL_BINARY) + " --socket '" + (dir_ / "control.sock").string() + "'";
-    for (const auto& argument : arguments) command += " '" + argument + "'";
-    command += " >'" + (dir_ / "out").string() + "' 2>'" + (dir_ / "err").string() + "'";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out"), slurp(dir_ / "err")};
+    return test_support::run_kioskctl(dir_ / "control.sock", arguments, dir_);
   }
   // `kioskctl --json status` once the kiosk answers and `done` holds, or the last answer after `limit`.
   json status_when(const std::function<bool(const json&)>& done, std::chrono::milliseconds limit) const {

@@ -127,8 +127,8 @@ TEST_F(DemoPanelTest, ThePanelsActionsMoveTheSimulatedDevices) {
   ASSERT_TRUE(app_->key("F3").ok());
   ASSERT_TRUE(run("wait 10"));
   EXPECT_FALSE(devices_.face_camera->capture(hal::CancelToken{}, std::chrono::milliseconds(100)).ok());
-  // The document camera shows the front of the card placed last.
-  ASSERT_TRUE(run("tap id=demo-strip\ntap id=demo-scan-idcard\nwait 10"));
+  // The document camera shows a sample's ID card front (a partner's, while the citizen's stays put).
+  ASSERT_TRUE(run("tap id=demo-strip\ntap id=demo-scan-idcard-zhangsan\nwait 10"));
   auto page = devices_.document_camera->capture(hal::CancelToken{}, std::chrono::milliseconds(1000));
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->width, 1012);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/ops/control_server.h"
+#include "tests/tools/kioskctl/kioskctl_runner.h"
 
 namespace kiosk {
 namespace {
@@ -22,10 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test_support::CliRun;
+using test_support::slurp;
 
 // Answers what the status glance needs and records the audit trail.
 class QuietOperations : public ops::Operations {
@@ -52,11 +51,6 @@ class QuietOperations : public ops::Operations {
  private:
   std::mutex mutex_;
   json audited_ = json::array();
-};
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
 };
 
 class KioskctlSimTest : public ::testing::Test {
@@ -89,11 +83,7 @@ class KioskctlSimTest : public ::testing::Test {
     server_ = server.release_value();
   }
   CliRun kioskctl(const std::vector<std::string>& arguments) const {
-    std::string command = std::string(KIOSKCTL_BINARY) + " --socket '" + (dir_ / "control.sock").string() + "'";
-    for (const auto& argument : arguments) command += " '" + argument + "'";
-    command += " >'" + (dir_ / "out").string() + "' 2>'" + (dir_ / "err").string() + "'";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out"), slurp(dir_ / "err")};
+    return test_support::run_kioskctl(dir_ / "control.sock", arguments, dir_);
   }
   std::vector<std::pair<std::string, std::vector<std::string>>> received() {
     std::lock_guard lock(mutex_);

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <chrono>
 #include <ctime>
 #include <functional>
 #include <mutex>
@@ -194,8 +193,8 @@ int collect_curl_text(CURL*, curl_infotype type, char* data, size_t size, void* 
 // With TLS 1.3 the platform judges our certificate after our side of the handshake is done; its
 // refusal — an alert, then a close that resets the connection — can reach curl as a failed send
 // before curl has read the alert. So ask once more, reading first: a fresh connection, the
-// handshake, then only read for up to `wait_ms`. An accepted certificate gets a session ticket or
-// silence; a refused one the alert. Blocks up to the connect timeout + `wait_ms`.
+// handshake, then only read, for up to `wait_ms`: an accepted certificate gets a session ticket
+// (or silence), a refused one the alert. Blocks up to the connect timeout + `wait_ms`.
 std::optional<tls::ConfigFault> probe_certificate_refusal(const TlsSettings& settings, int wait_ms) {
   CURL* probe = curl_easy_init();
   if (probe == nullptr) return std::nullopt;
@@ -216,18 +215,14 @@ std::optional<tls::ConfigFault> probe_certificate_refusal(const TlsSettings& set
   } else {
     curl_socket_t socket = CURL_SOCKET_BAD;
     curl_easy_getinfo(probe, CURLINFO_ACTIVESOCKET, &socket);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-    while (socket != CURL_SOCKET_BAD) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd readable{socket, POLLIN, 0};
-      if (::poll(&readable, 1, static_cast<int>(left.count())) <= 0) break;
+    pollfd readable{socket, POLLIN, 0};
+    if (socket != CURL_SOCKET_BAD && ::poll(&readable, 1, wait_ms) > 0) {
       char buffer[512];
       std::size_t got = 0;
+      // A session ticket (TLS records, no data, CURLE_AGAIN): the platform sends it once it has
+      // accepted our certificate. An error: its alert. Data or the end: no refusal either.
       const CURLcode read = curl_easy_recv(probe, buffer, sizeof buffer, &got);
-      if (read == CURLE_AGAIN) continue;  // a session ticket: TLS records, no data yet
-      if (read != CURLE_OK) fault = tls::alert_refuses_terminal(said);
-      break;  // an alert, data (not expected before a request) or the end
+      if (read != CURLE_OK && read != CURLE_AGAIN) fault = tls::alert_refuses_terminal(said);
     }
   }
   curl_easy_cleanup(probe);
@@ -470,7 +465,7 @@ PlatformResult<HttpResponse> HttpClient::send(const HttpRequest& request, const 
     curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &handshake_us);
     if (!error.config_fault && connects > 0 && handshake_us > 0 &&
         (code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING)) {
-      error.config_fault = probe_certificate_refusal(settings_, 2000);
+      error.config_fault = probe_certificate_refusal(settings_, 1000);
     }
     return error;
   }

@@ -145,6 +145,9 @@ std::string joined_path(const std::string& object, const std::string& key) {
   return object.empty() ? key : object + "." + key;
 }
 
+// The key's full path is in the message itself: "unknown key `display.widht`; …".
+Error unknown_key(const std::string& message) { return Error::make(ErrorKind::parse, message); }
+
 // Every key of the file must be one the parser read. A key is checked only inside objects the
 // parser opened itself: opaque ones ("devices") are checked where they are read.
 Status check_unknown_keys(const json& object, const std::string& path, const KnownKeys& known) {
@@ -157,13 +160,15 @@ Status check_unknown_keys(const json& object, const std::string& path, const Kno
       std::vector<std::string> candidates(keys.begin(), keys.end());
       // A field put at the wrong level ("width" at the top) is suggested with its real path.
       for (const auto& [other_path, other_keys] : known.by_object) {
-        if (other_path != path && other_keys.count(key) != 0) return path_error(full, "unknown key `" + full + "`; did you mean `" + joined_path(other_path, key) + "`?");
+        if (other_path != path && other_keys.count(key) != 0) {
+          return unknown_key("unknown key `" + full + "`; did you mean `" + joined_path(other_path, key) + "`?");
+        }
       }
       std::optional<std::string> suggestion = closest_key(key, candidates);
-      if (suggestion) return path_error(full, "unknown key `" + full + "`; did you mean `" + joined_path(path, *suggestion) + "`?");
+      if (suggestion) return unknown_key("unknown key `" + full + "`; did you mean `" + joined_path(path, *suggestion) + "`?");
       std::string list;
       for (const auto& candidate : candidates) list += (list.empty() ? "" : ", ") + candidate;
-      return path_error(full, "unknown key `" + full + "` (known here: " + list + ")");
+      return unknown_key("unknown key `" + full + "` (known here: " + list + ")");
     }
     if (value.is_object()) TRY_STATUS(check_unknown_keys(value, full, known));
   }

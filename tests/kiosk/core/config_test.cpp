@@ -92,6 +92,12 @@ TEST(Config, SyntaxErrorsGiveLineAndColumn) {
   EXPECT_EQ(config.error().message.find("last read"), std::string::npos) << config.error().message;
 }
 
+TEST(Config, AnUnknownKeyIsTheWholeMessage) {
+  auto config = parse_config(R"({"langauge": "fr"})");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message, "unknown key `langauge`; did you mean `language`?");
+}
+
 TEST(Config, ClosestKeySuggestsOnlyNearKeys) {
   const std::vector<std::string> known = {"language", "elderly_mode", "card_reader", "face_camera"};
   EXPECT_EQ(closest_key("langauge", known), "language");

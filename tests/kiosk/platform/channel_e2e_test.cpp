@@ -555,6 +555,14 @@ TEST_F(ChannelConfigFault, ATerminalThePlatformDoesNotKnowNamesTerminalId) {
   EXPECT_EQ(revoked.config_fault->reason, "HTTP 403 terminal_revoked");
 }
 
+TEST_F(ChannelConfigFault, AServerKeyThatIsNotThePinnedOneNamesThePin) {
+  TlsSettings settings = tls();
+  settings.pinned_public_key = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  const PlatformError error = failure(settings);
+  ASSERT_TRUE(error.config_fault.has_value()) << error.describe();
+  EXPECT_EQ(error.config_fault->field, "platform.pinned_public_key");
+}
+
 TEST_F(ChannelConfigFault, AnOutageIsNoConfigFault) {
   TlsSettings settings = tls();
   ASSERT_EQ(stop(), 0);

@@ -227,6 +227,14 @@ void App::read_card() {
                         return;
                       }
                       if (session_.active) {
+                        // Another person's card in the middle of a session: the verified face,
+                        // the form and the choices belong to the earlier card holder. That session
+                        // ends (wiped as any other) and the new card begins its own, unverified.
+                        if (session_.identity && session_.identity->id_number != result.value().id_number) {
+                          log::info("card", "a different card was placed: the session ends, a new one begins");
+                          end_session();
+                          push(screens_->home());
+                        }
                         session_.identity = std::move(result.value());
                         rebuild();
                       } else {

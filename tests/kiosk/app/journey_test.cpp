@@ -86,6 +86,24 @@ TEST_F(JourneyTest, EndingTheSessionWipesTheApplication) {
   EXPECT_TRUE(app_->session().identity_token.empty());
 }
 
+TEST_F(JourneyTest, AnotherPersonsCardMidSessionEndsTheVerifiedSession) {
+  ASSERT_TRUE(run("card zhangsan\nwait-for \"张*，您好\""));
+  app_->session().application = std::make_unique<apply::Application>();
+  app_->session().application->form["phone"] = "13800000000";
+  app_->session().identity_token = "token-of-zhangsan";
+  app_->session().identity_expires_at = app_->now() + 600000;
+  ASSERT_TRUE(app_->session().verified(app_->now()));
+  // The same card again changes nothing; another person's card must not inherit the verification.
+  ASSERT_TRUE(run("card none\ncard zhangsan\nwait 500"));
+  EXPECT_TRUE(app_->session().verified(app_->now()));
+  ASSERT_TRUE(run("card none\ncard lisi\nwait-for \"李*，您好\"\nexpect-screen home"));
+  EXPECT_FALSE(app_->session().verified(app_->now()));
+  EXPECT_TRUE(app_->session().identity_token.empty());
+  EXPECT_EQ(app_->session().application, nullptr);
+  ASSERT_TRUE(app_->session().identity.has_value());
+  EXPECT_EQ(app_->session().identity->name, "李思");
+}
+
 TEST_F(JourneyTest, BackToReturnsToTheNearestScreenOfThatName) {
   ASSERT_TRUE(run("tap id=start\ntap id=search\nexpect-screen search"));
   app_->push(screens::make_guide_screen("510500000000-GG-0010"));

@@ -33,6 +33,11 @@ class CitizenScreensTest : public AppTest {
     }
     return found;
   }
+  // From the start to applying for 养老保险待遇资格认证 (no materials): the identify screen.
+  ::testing::AssertionResult apply_for_certification(const std::string& then) {
+    return run("tap id=start\nwait-for \"公安\"\nscroll-to id=category-human-resources\ntap id=category-human-resources\n"
+               "scroll-to \"养老保险待遇资格认证\"\ntap \"养老保险待遇资格认证\"\nscroll-to id=apply\ntap id=apply\n" + then);
+  }
   const catalog::Item& item(const std::string& name) {
     for (const catalog::Item& candidate : app_->catalog()->items) {
       if (candidate.name == name) return candidate;
@@ -55,9 +60,7 @@ TEST_F(CitizenScreensTest, TheHomeScreenHasNoBackOrHome) {
 // The counter is the flow's own: an item without materials has no materials step, so it is not
 // "共 5 步".
 TEST_F(CitizenScreensTest, TheStepCountIsTheFlowsStepCount) {
-  ASSERT_TRUE(run("tap id=start\nwait-for \"公安\"\nscroll-to id=category-human-resources\ntap id=category-human-resources\n"
-                  "scroll-to \"养老保险待遇资格认证\"\ntap \"养老保险待遇资格认证\"\nscroll-to id=apply\ntap id=apply\n"
-                  "expect-screen identify"));
+  ASSERT_TRUE(apply_for_certification("expect-screen identify"));
   const catalog::Item& certification = item("养老保险待遇资格认证");
   ASSERT_TRUE(certification.materials.empty());
   const screens::JourneyFlow flow = screens::application_flow(certification, nullptr);
@@ -93,9 +96,7 @@ TEST_F(CitizenScreensTest, AGuideLeadsWithWhatTheCitizenNeeds) {
 }
 
 TEST_F(CitizenScreensTest, AnExpiredCardPageHasASymbolOneWayForwardAndNoCode) {
-  ASSERT_TRUE(run("tap id=start\nwait-for \"公安\"\nscroll-to id=category-human-resources\ntap id=category-human-resources\n"
-                  "scroll-to \"养老保险待遇资格认证\"\ntap \"养老保险待遇资格认证\"\nscroll-to id=apply\ntap id=apply\n"
-                  "card wangfang-expired\nwait-for \"身份证已过有效期\""));
+  ASSERT_TRUE(apply_for_certification("card wangfang-expired\nwait-for \"身份证已过有效期\""));
   ASSERT_TRUE(run("expect id=outcome-symbol-caution\nexpect-not \"card_expired\"\nexpect-not \"参考代码\""));
   EXPECT_EQ(visible_buttons(ui::ButtonKind::primary).size(), 1u);
   // The page points to the renewal guide: one tap opens it.
@@ -103,9 +104,8 @@ TEST_F(CitizenScreensTest, AnExpiredCardPageHasASymbolOneWayForwardAndNoCode) {
 }
 
 TEST_F(CitizenScreensTest, NoPlatformIsSaidWithoutADeveloperCode) {
-  ASSERT_TRUE(run("tap id=start\nwait-for \"公安\"\nscroll-to id=category-human-resources\ntap id=category-human-resources\n"
-                  "scroll-to \"养老保险待遇资格认证\"\ntap \"养老保险待遇资格认证\"\nscroll-to id=apply\ntap id=apply\n"
-                  "card zhangsan\nwait-for \"同意，开始拍照\"\ntap id=consent-agree\nwait-for \"暂时连不上政务服务平台\" 10000"));
+  ASSERT_TRUE(apply_for_certification(
+      "card zhangsan\nwait-for \"同意，开始拍照\"\ntap id=consent-agree\nwait-for \"暂时连不上政务服务平台\" 10000"));
   ASSERT_TRUE(run("expect-not \"no_platform\"\nexpect id=outcome-symbol-caution"));
   EXPECT_EQ(visible_buttons(ui::ButtonKind::primary).size(), 1u);
 }

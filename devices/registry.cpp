@@ -1,5 +1,7 @@
 #include "devices/registry.h"
 
+#include <algorithm>
+
 #include "devices/cups/cups_printer.h"
 #include "devices/escpos/escpos_options.h"
 #include "devices/idcard/sam_options.h"
@@ -9,6 +11,7 @@
 #include "devices/sim/sim_card_reader.h"
 #include "devices/sim/sim_printers.h"
 #include "devices/v4l2/v4l2_options.h"
+#include "kiosk/core/config.h"
 
 namespace kiosk::devices {
 namespace {
@@ -60,36 +63,43 @@ Created create_sim_camera(hal::DeviceClass device, const nlohmann::json& options
 const std::vector<DriverEntry>& driver_table() {
   using hal::DeviceClass;
   static const std::vector<DriverEntry> table = {
-      {DeviceClass::card_reader, "sim", "simulated ID card reader (sample identities)", create_sim_card_reader},
+      {DeviceClass::card_reader, "sim", "simulated ID card reader (sample identities)", {"card"}, create_sim_card_reader},
       {DeviceClass::card_reader, "sam-serial", "resident ID card reader, SAM module on a serial port",
+       {"path", "baud", "poll_ms"},
        [](const nlohmann::json& options, const DriverContext&) { return idcard::create_sam_serial_reader(options); }},
       {DeviceClass::card_reader, "sam-usb", "resident ID card reader, SAM module on USB bulk endpoints",
+       {"vid", "pid", "poll_ms"},
        [](const nlohmann::json& options, const DriverContext&) { return idcard::create_sam_usb_reader(options); }},
-      {DeviceClass::face_camera, "sim", "simulated face camera (plays image files)",
+      {DeviceClass::face_camera, "sim", "simulated face camera (plays image files)", {"frames"},
        [](const nlohmann::json& options, const DriverContext& context) {
          return create_sim_camera<sim::SimFaceCamera>(DeviceClass::face_camera, options, context);
        }},
-      {DeviceClass::document_camera, "sim", "simulated document camera (plays image files)",
+      {DeviceClass::document_camera, "sim", "simulated document camera (plays image files)", {"frames"},
        [](const nlohmann::json& options, const DriverContext& context) {
          return create_sim_camera<sim::SimDocumentCamera>(DeviceClass::document_camera, options, context);
        }},
       {DeviceClass::face_camera, "v4l2", "UVC / V4L2 face camera (path, width, height, frame_timeout_ms)",
+       {"path", "width", "height", "frame_timeout_ms"},
        [](const nlohmann::json& options, const DriverContext&) { return v4l2::create_face_camera(options); }},
       {DeviceClass::document_camera, "v4l2", "UVC / V4L2 document camera (path, width, height, frame_timeout_ms)",
+       {"path", "width", "height", "frame_timeout_ms"},
        [](const nlohmann::json& options, const DriverContext&) { return v4l2::create_document_camera(options); }},
-      {DeviceClass::receipt_printer, "sim", "simulated receipt printer (keeps the raster pages)",
+      {DeviceClass::receipt_printer, "sim", "simulated receipt printer (keeps the raster pages)", {},
        [](const nlohmann::json&, const DriverContext&) -> Created {
          return std::unique_ptr<hal::Device>(std::make_unique<sim::SimReceiptPrinter>());
        }},
       {DeviceClass::receipt_printer, "escpos-serial", "ESC/POS receipt printer on a serial port or capture file (path, baud, width_dots)",
+       {"path", "baud", "flow_control", "width_dots"},
        [](const nlohmann::json& options, const DriverContext&) { return escpos::create_escpos_serial_printer(options); }},
       {DeviceClass::receipt_printer, "escpos-usb", "ESC/POS receipt printer on USB, printer class (vid, pid, width_dots)",
+       {"vid", "pid", "width_dots"},
        [](const nlohmann::json& options, const DriverContext&) { return escpos::create_escpos_usb_printer(options); }},
-      {DeviceClass::document_printer, "sim", "simulated certificate printer (keeps the PDFs)",
+      {DeviceClass::document_printer, "sim", "simulated certificate printer (keeps the PDFs)", {},
        [](const nlohmann::json&, const DriverContext&) -> Created {
          return std::unique_ptr<hal::Device>(std::make_unique<sim::SimDocumentPrinter>());
        }},
       {DeviceClass::document_printer, "cups", "certificate / A4 printer through CUPS (printer, server, job_timeout_s)",
+       {"printer", "server", "job_timeout_s"},
        [](const nlohmann::json& options, const DriverContext&) { return cups::create_document_printer(options); }},
   };
   return table;
@@ -104,34 +114,74 @@ std::vector<std::string> driver_names(hal::DeviceClass device) {
   return names;
 }
 
-Result<hal::Devices> make_devices(const nlohmann::json& config, const DriverContext& context) {
-  if (!config.is_object()) return Error::make(ErrorKind::parse, "devices: expected an object");
-  for (const auto& [key, value] : config.items()) {
-    bool known = false;
-    for (hal::DeviceClass device : hal::kAllDeviceClasses) known = known || key == hal::to_string(device);
-    if (!known) return Error::make(ErrorKind::parse, "devices." + key + ": unknown device class");
+namespace {
+
+// `unknown key `devices.card_raeder`; did you mean `devices.card_reader`?`, as the config's own
+// unknown keys are worded (kiosk/core/config.cpp); without a near key, the keys known there.
+Error unknown_key(const std::string& object, const std::string& key, const std::vector<std::string>& known,
+                  const std::string& known_where) {
+  const std::string full = object + "." + key;
+  if (auto meant = closest_key(key, known)) {
+    return Error::make(ErrorKind::parse, "unknown key `" + full + "`; did you mean `" + object + "." + *meant + "`?");
   }
+  std::string list;
+  for (const auto& candidate : known) list += (list.empty() ? "" : ", ") + candidate;
+  return Error::make(ErrorKind::parse, "unknown key `" + full + "` (known " + known_where + ": " + list + ")");
+}
+
+// The driver `options` names ("none": nullptr), or why not.
+Result<const DriverEntry*> driver_of(hal::DeviceClass device, const nlohmann::json& options) {
+  if (!options.is_object()) return option_error(device, "", "expected an object");
+  if (!options.contains("driver") || !options["driver"].is_string()) {
+    return option_error(device, "driver", "expected a driver name");
+  }
+  const std::string name = options["driver"].get<std::string>();
+  if (name == "none") return static_cast<const DriverEntry*>(nullptr);
+  for (const auto& entry : driver_table()) {
+    if (entry.device == device && name == entry.name) return &entry;
+  }
+  std::string known;
+  for (const auto& candidate : driver_names(device)) known += (known.empty() ? "" : ", ") + candidate;
+  return option_error(device, "driver", "unknown driver \"" + name + "\" (known: " + known + ")");
+}
+
+}  // namespace
+
+Status check_devices(const nlohmann::json& config) {
+  if (!config.is_object()) return Error::make(ErrorKind::parse, "devices: expected an object");
+  std::vector<std::string> classes;
+  for (hal::DeviceClass device : hal::kAllDeviceClasses) classes.emplace_back(hal::to_string(device));
+  for (const auto& [key, value] : config.items()) {
+    if (std::find(classes.begin(), classes.end(), key) == classes.end()) return unknown_key("devices", key, classes, "here");
+  }
+  for (hal::DeviceClass device : hal::kAllDeviceClasses) {
+    const char* key = hal::to_string(device);
+    if (!config.contains(key)) continue;
+    const nlohmann::json& options = config[key];
+    const DriverEntry* driver = TRY(driver_of(device, options));
+    // Every key is "driver" or an option the driver declares ("none" has none).
+    std::vector<std::string> known{"driver"};
+    if (driver) known.insert(known.end(), driver->options.begin(), driver->options.end());
+    for (const auto& [option, value] : options.items()) {
+      if (std::find(known.begin(), known.end(), option) != known.end()) continue;
+      return unknown_key(std::string("devices.") + key, option, known,
+                         std::string("for driver ") + (driver ? driver->name : "none"));
+    }
+  }
+  return {};
+}
+
+Result<hal::Devices> make_devices(const nlohmann::json& config, const DriverContext& context) {
+  // All of it before any driver runs: a misspelt option would otherwise be left at its default.
+  TRY_STATUS(check_devices(config));
   hal::Devices devices;
   for (hal::DeviceClass device : hal::kAllDeviceClasses) {
     const char* key = hal::to_string(device);
     if (!config.contains(key)) continue;
-    const auto& options = config[key];
-    if (!options.is_object()) return option_error(device, "", "expected an object");
-    if (!options.contains("driver") || !options["driver"].is_string()) {
-      return option_error(device, "driver", "expected a driver name");
-    }
-    const std::string name = options["driver"].get<std::string>();
-    if (name == "none") continue;
-    const DriverEntry* found = nullptr;
-    for (const auto& entry : driver_table()) {
-      if (entry.device == device && name == entry.name) found = &entry;
-    }
-    if (!found) {
-      std::string known;
-      for (const auto& candidate : driver_names(device)) known += (known.empty() ? "" : ", ") + candidate;
-      return option_error(device, "driver", "unknown driver \"" + name + "\" (known: " + known + ")");
-    }
-    auto created = found->create(options, context);
+    const nlohmann::json& options = config[key];
+    const DriverEntry* driver = TRY(driver_of(device, options));
+    if (!driver) continue;  // "none"
+    auto created = driver->create(options, context);
     if (!created.ok()) return created.release_error();
     std::unique_ptr<hal::Device> made = created.release_value();
     // The table guarantees the class; the casts hand each device to its typed slot.

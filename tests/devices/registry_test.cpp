@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -166,7 +167,21 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadDevices{"not_an_object", R"([])", "devices: expected an object"},
         BadDevices{"string", R"("sim")", "devices: expected an object"},
-        BadDevices{"unknown_class", R"({"scanner": {"driver": "sim"}})", "devices.scanner: unknown device class"},
+        BadDevices{"unknown_class", R"({"scanner": {"driver": "sim"}})",
+                   "unknown key `devices.scanner` (known here: card_reader, face_camera, document_camera, receipt_printer, "
+                   "document_printer)"},
+        BadDevices{"misspelt_class", R"({"card_raeder": {"driver": "sim"}})",
+                   "unknown key `devices.card_raeder`; did you mean `devices.card_reader`?"},
+        BadDevices{"misspelt_option", R"({"card_reader": {"driver": "sam-serial", "path": "/dev/ttyUSB0", "buad": 115200}})",
+                   "unknown key `devices.card_reader.buad`; did you mean `devices.card_reader.baud`?"},
+        BadDevices{"misspelt_driver_key", R"({"receipt_printer": {"drivr": "sim", "driver": "sim"}})",
+                   "unknown key `devices.receipt_printer.drivr`; did you mean `devices.receipt_printer.driver`?"},
+        BadDevices{"option_of_another_driver", R"({"card_reader": {"driver": "sam-usb", "vid": "0400", "pid": "C35A", "baud": 9600}})",
+                   "unknown key `devices.card_reader.baud` (known for driver sam-usb: driver, vid, pid, poll_ms)"},
+        BadDevices{"sim_printer_takes_no_options", R"({"receipt_printer": {"driver": "sim", "width_dots": 576}})",
+                   "unknown key `devices.receipt_printer.width_dots` (known for driver sim: driver)"},
+        BadDevices{"none_takes_no_options", R"({"face_camera": {"driver": "none", "path": "/dev/video0"}})",
+                   "unknown key `devices.face_camera.path` (known for driver none: driver)"},
         BadDevices{"class_not_object", R"({"card_reader": "sim"})", "devices.card_reader: expected an object"},
         BadDevices{"driver_missing", R"({"face_camera": {}})", "devices.face_camera.driver: expected a driver name"},
         BadDevices{"driver_number", R"({"receipt_printer": {"driver": 1}})",
@@ -187,6 +202,61 @@ INSTANTIATE_TEST_SUITE_P(
         BadDevices{"frames_not_an_image", R"({"face_camera": {"driver": "sim", "frames": ["catalog/items.json"]}})",
                    "devices.face_camera.frames: "}),
     [](const testing::TestParamInfo<BadDevices>& parameter) { return std::string(parameter.param.name); });
+
+// A misspelt option is refused before any driver runs: no device of the config is made.
+TEST(Registry, AnUnknownOptionIsRefusedBeforeAnyDeviceIsMade) {
+  const json config = json::parse(R"({"card_reader": {"driver": "sim"},
+                                      "document_printer": {"driver": "cups", "printer": "licence", "job_timeout": 60}})");
+  const Status checked = check_devices(config);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().message,
+            "unknown key `devices.document_printer.job_timeout`; did you mean `devices.document_printer.job_timeout_s`?");
+  auto devices = make_devices(config, context());
+  ASSERT_FALSE(devices.ok());
+  EXPECT_EQ(devices.error().message, checked.error().message);
+}
+
+// The option names each driver declares are the ones it reads: each declared option given a
+// value of no option's type (an object) is refused by the driver itself, naming that option.
+// (The other way round — an option read but not declared — fails the configs below and the
+// drivers' own tests, which give every option they document.)
+TEST(Registry, EveryDeclaredOptionIsReadByItsDriver) {
+  // What each driver needs besides the option under test.
+  const std::map<std::string, json> required = {
+      {"sam-serial", {{"path", "/dev/null"}}},         {"sam-usb", {{"vid", "0400"}, {"pid", "C35A"}}},
+      {"v4l2", {{"path", "/dev/video-none"}}},         {"escpos-serial", {{"path", "/dev/null"}}},
+      {"cups", {{"printer", "licence"}}}};
+  for (const DriverEntry& entry : driver_table()) {
+    for (const std::string& option : entry.options) {
+      const std::string where = std::string("devices.") + hal::to_string(entry.device) + "." + option;
+      SCOPED_TRACE(std::string(entry.name) + ": " + where);
+      json options = required.count(entry.name) ? required.at(entry.name) : json::object();
+      options["driver"] = entry.name;
+      options[option] = json::object();
+      EXPECT_TRUE(check_devices(json{{hal::to_string(entry.device), options}}).ok());
+      auto devices = make_devices(json{{hal::to_string(entry.device), options}}, context());
+      ASSERT_FALSE(devices.ok());
+      EXPECT_EQ(devices.error().message.rfind(where + ": ", 0), 0u) << devices.error().message;
+    }
+  }
+}
+
+// The configs the repo ships name only known classes, drivers and options (the journeys run the
+// kiosk with tests/platform/run-with-sim's, which it refuses with status 2 otherwise).
+TEST(Registry, TheShippedConfigsPassTheChecks) {
+  const std::string assets = KIOSK_TEST_ASSETS;
+  for (const std::string& file : {assets + "/config/demo.json", assets + "/../packaging/config.json"}) {
+    SCOPED_TRACE(file);
+    std::ifstream in(file);
+    ASSERT_TRUE(in.good());
+    std::ostringstream text;
+    text << in.rdbuf();
+    const json config = json::parse(text.str(), nullptr, false);
+    ASSERT_TRUE(config.is_object() && config.contains("devices"));
+    const Status checked = check_devices(config["devices"]);
+    EXPECT_TRUE(checked.ok()) << checked.error().message;
+  }
+}
 
 TEST(Registry, FrameErrorsNameTheFile) {
   auto devices = make_devices(json::parse(R"({"document_camera": {"driver": "sim", "frames": ["images/none.pgm"]}})"),

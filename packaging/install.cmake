@@ -78,10 +78,10 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # systemd-sysusers, systemd-tmpfiles), udev (udevadm); the rest is Essential (coreutils, grep,
 # libc-bin's getent, init-system-helpers' deb-systemd-helper). Data the kiosk opens at run time,
 # which no library dependency brings: the CJK font, the espeak-ng voices, Tesseract's chi_sim
-# model, OpenCV's face cascade.
+# model, OpenCV's face cascade, and the zone files the terminal's time_zone is read from (tzdata).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "cage, systemd, udev, fonts-noto-cjk, espeak-ng-data, tesseract-ocr-chi-sim, opencv-data")
+    "cage, systemd, udev, tzdata, fonts-noto-cjk, espeak-ng-data, tesseract-ocr-chi-sim, opencv-data")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cups, prometheus-node-exporter")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${KIOSK_PACKAGING_DIR}/debian/postinst" "${KIOSK_PACKAGING_DIR}/debian/prerm"

@@ -71,7 +71,7 @@ deb)
   for library in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libcurl4 libssl3 libsqlite3-0 libtesseract5 libcups2 libusb-1.0-0; do
     check "Depends (dpkg-shlibdeps) has $library" has_dep Depends "$library"
   done
-  for data in fonts-noto-cjk espeak-ng-data tesseract-ocr-chi-sim opencv-data; do
+  for data in fonts-noto-cjk espeak-ng-data tesseract-ocr-chi-sim opencv-data tzdata; do
     check "Depends has $data (loaded at run time)" has_dep Depends "$data"
   done
   # Every program the units and helper scripts run that is not Essential: without it the enabled

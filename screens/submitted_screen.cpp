@@ -51,7 +51,11 @@ class SubmittedScreen final : public Screen {
       if (!settled_) {
         numbers->add(std::make_unique<ui::Spinner>(app.tr("submitted.waiting_number")));
       } else {
-        auto* offline = numbers->add(std::make_unique<ui::Label>(app.tr("submitted.offline"), ui::TextRole::body));
+        // Paused by this terminal's configuration: not "the network is down", and staff can help.
+        auto* offline = numbers->add(std::make_unique<ui::Label>(
+            app.platform_suspended() ? app.strings().format("submitted.suspended", {app.config().staff_location})
+                                     : app.tr("submitted.offline"),
+            ui::TextRole::body));
         offline->set_id("submitted-offline");
       }
     }
@@ -195,7 +199,9 @@ class SubmittedScreen final : public Screen {
     slip.qr_caption = app.tr("submitted.qr_caption");
     slip.footer = {app.strings().format("receipt.hotline", {item.phone.empty() ? "12345" : item.phone}),
                    app.tr("receipt.keep")};
-    if (application.case_number.empty()) slip.footer.push_back(app.tr("submitted.offline_short"));
+    if (application.case_number.empty()) {
+      slip.footer.push_back(app.tr(app.platform_suspended() ? "submitted.suspended_short" : "submitted.offline_short"));
+    }
     print_ = Print::printing;
     std::weak_ptr<int> alive = alive_;
     print_receipt(app, std::move(slip), cancel_, [this, &app, alive](const std::string& failure) {

@@ -186,6 +186,8 @@ std::optional<std::int64_t> App::catalog_synced_at() const {
 
 bool App::platform_offline() const { return channel_ && channel_->configured() && !platform_reachable_; }
 
+bool App::platform_suspended() const { return platform_offline() && platform_suspended_; }
+
 void App::attach_device_listeners() {
   auto attach = [this](auto& device, hal::DeviceClass device_class) {
     if (!device) return;
@@ -726,10 +728,11 @@ void App::call_staff(bool on) {
   if (channel_ && channel_->configured()) channel_->heartbeat_now();
   rebuild();
   if (!on) return;
-  // Without the platform the hall cannot be told: say so and send the citizen to the desk.
+  // Without the platform the hall cannot be told: say so and send the citizen to the desk (and,
+  // when the terminal's configuration is at fault, that online submission is paused here).
   const bool told = channel_ && channel_->configured() && !platform_offline();
-  show_dialog(tr(told ? "staff.called.title" : "staff.offline.title"),
-              strings_.format(told ? "staff.called.message" : "staff.offline.message", {config_.staff_location}),
+  const char* message = told ? "staff.called.message" : platform_suspended() ? "staff.suspended.message" : "staff.offline.message";
+  show_dialog(tr(told ? "staff.called.title" : "staff.offline.title"), strings_.format(message, {config_.staff_location}),
               {{tr("staff.ok"), ui::ButtonKind::primary, [this] { close_dialog(); }},
                {tr("staff.cancel"), ui::ButtonKind::secondary, [this] {
                   close_dialog();
@@ -748,8 +751,8 @@ std::unique_ptr<ui::Widget> App::build_device_notice() {
   }
   std::string text = names.empty() ? std::string() : strings_.format("notice.devices", {names});
   if (offline) {
-    text += (text.empty() ? "" : " ") + (platform_suspended_ ? strings_.format("notice.platform_suspended", {config_.staff_location})
-                                                           : tr("notice.platform_offline"));
+    text += (text.empty() ? "" : " ") + (platform_suspended() ? strings_.format("notice.platform_suspended", {config_.staff_location})
+                                                              : tr("notice.platform_offline"));
   }
   auto label = std::make_unique<ui::Label>(text, ui::TextRole::body, theme_.palette().on_warning);
   label->set_id("device-notice");

@@ -128,6 +128,7 @@ class App final : public AppContext {
   platform::Channel* platform() override { return channel_; }
   std::optional<std::int64_t> catalog_synced_at() const override;
   bool platform_offline() const override;
+  bool platform_suspended() const override;
   void push(std::unique_ptr<Screen> screen) override;
   void back() override;
   void go_home() override;

@@ -97,6 +97,11 @@ class AppContext {
   virtual std::optional<std::int64_t> catalog_synced_at() const = 0;
   // True when a platform is configured and its last request got no answer.
   virtual bool platform_offline() const = 0;
+  // Offline because of this terminal's configuration (platform::ChannelStatus::config_fault: a
+  // wrong CA, a refused certificate, an unknown terminal), not an outage: waiting will not bring
+  // it back, staff must. Citizens are told online submission is paused here; the outbox keeps
+  // what they submit and sends it once the fault is fixed.
+  virtual bool platform_suspended() const = 0;
 
   virtual void push(std::unique_ptr<Screen> screen) = 0;
   virtual void back() = 0;

@@ -25,7 +25,8 @@ class AppTest : public testing::Test {
  protected:
   explicit AppTest(hal::Devices devices = {}) : devices_(std::move(devices)) {}
 
-  void start(Config config = {}, Services services = {}) {
+  // `channel`: a platform channel the test opened (null: no platform, as most tests run).
+  void start(Config config = {}, Services services = {}, platform::Channel* channel = nullptr) {
     const std::filesystem::path assets = KIOSK_TEST_ASSETS;
     config.assets_dir = assets;
     config.catalog_file = assets / "catalog/items.json";
@@ -34,7 +35,7 @@ class AppTest : public testing::Test {
     auto atlas = ui::GlyphAtlas::create(ui::default_regular_font(), ui::default_bold_font());
     ASSERT_TRUE(atlas.ok()) << atlas.error().message;
     App::Dependencies dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_,
-                                   nullptr, services};
+                                   channel, services};
     auto zone = TimeZone::load(config.time_zone);  // as main() does
     ASSERT_TRUE(zone.ok()) << zone.error().message;
     dependencies.time_zone = zone.release_value();

@@ -94,7 +94,9 @@ class PlatformSuspendedTest : public AppTest, public testing::WithParamInterface
     Config config;
     config.elderly_mode = GetParam().elderly;
     config.platform.enabled = true;
-    start_with_channel(config);
+    Services services;
+    services.receipt_atlas = &receipt_atlas_;  // the receipt prints, as on a terminal
+    start(config, services, channel_.get());
     channel_->start();
     // The screenshots are for people to look at (portrait, standard and elderly; kept when the
     // test fails); the driver also checks each for accessibility and personal data in full.
@@ -109,26 +111,6 @@ class PlatformSuspendedTest : public AppTest, public testing::WithParamInterface
     app_.reset();
     channel_.reset();
     if (!HasFailure()) fs::remove_all(dir_);  // kept, with the screenshots, when the test failed
-  }
-
-  // AppTest::start() with the channel in the dependencies, as main() builds them.
-  void start_with_channel(Config config) {
-    const fs::path assets = KIOSK_TEST_ASSETS;
-    config.assets_dir = assets;
-    config.catalog_file = assets / "catalog/items.json";
-    auto strings = Strings::load(assets / "strings");
-    ASSERT_TRUE(strings.ok()) << strings.error().message;
-    auto atlas = ui::GlyphAtlas::create(ui::default_regular_font(), ui::default_bold_font());
-    ASSERT_TRUE(atlas.ok()) << atlas.error().message;
-    Services services;
-    services.receipt_atlas = &receipt_atlas_;  // the receipt prints, as on a terminal
-    App::Dependencies dependencies{config, strings.release_value(), atlas.release_value(), &clock_, &devices_, &factory_,
-                                   channel_.get(), services};
-    auto zone = TimeZone::load(config.time_zone);
-    ASSERT_TRUE(zone.ok()) << zone.error().message;
-    dependencies.time_zone = zone.release_value();
-    app_ = std::make_unique<App>(std::move(dependencies));
-    app_->start();
   }
 
   fs::path dir_;

@@ -377,6 +377,13 @@ int main(int argc, char** argv) {
     }
     config = loaded.release_value();
   }
+  // The terminal's zone for every time shown, spoken or printed (kiosk/core/time_zone.h): loaded
+  // once here, whatever TZ or /etc/localtime say, and passed down.
+  auto time_zone = TimeZone::load(config.time_zone);
+  if (!time_zone.ok()) {
+    std::fprintf(stderr, "kiosk: time_zone: %s\n", time_zone.error().message.c_str());
+    return 2;
+  }
   if (options.elderly) config.elderly_mode = true;
   if (!options.language.empty()) config.language = options.language;
   const std::filesystem::path assets = find_assets(config);
@@ -389,13 +396,6 @@ int main(int argc, char** argv) {
   // "decoder start: no answer" under load.
   Lazy<ime::PinyinEngine> pinyin([] {
     auto engine = ime::PinyinEngine::open(ime::PinyinEngine::default_system_dictionary());
-  // The terminal's zone for every time shown, spoken or printed (kiosk/core/time_zone.h): loaded
-  // once here, whatever TZ or /etc/localtime say, and passed down.
-  auto time_zone = TimeZone::load(config.time_zone);
-  if (!time_zone.ok()) {
-    std::fprintf(stderr, "kiosk: time_zone: %s\n", time_zone.error().message.c_str());
-    return 2;
-  }
     if (!engine.ok()) log::warning("main", "pinyin input: " + engine.error().message);
     return engine.ok() ? engine.release_value() : nullptr;
   });
@@ -497,6 +497,7 @@ int main(int argc, char** argv) {
   std::atomic<App*> running_app = nullptr;  // set once the app exists; read by the operations on any thread
   ops::OperationsDependencies ops_dependencies;
   ops_dependencies.config = config;
+  ops_dependencies.time_zone = *time_zone;
   // The network check opens the platform's files itself: relative to the config file, as the channel does.
   for (std::filesystem::path* path : {&ops_dependencies.config.platform.ca_file, &ops_dependencies.config.platform.cert_file,
                                       &ops_dependencies.config.platform.key_file}) {
@@ -509,7 +510,6 @@ int main(int argc, char** argv) {
   ops_dependencies.crypto = crypto.get();
   ops_dependencies.ocr = ocr_service.get();
   ops_dependencies.app_view = [&running_app] {
-  ops_dependencies.time_zone = *time_zone;
     ops::AppView view;
     App* app = running_app.load();
     if (app == nullptr) return view;
@@ -554,6 +554,7 @@ int main(int argc, char** argv) {
   App::Dependencies app_dependencies{config, strings.release_value(), atlas.release_value(),
                                      options.headless ? static_cast<Clock*>(&virtual_clock) : &steady_clock,
                                      &devices.value(), &screen_factory, channel.get(), services};
+  app_dependencies.time_zone = *time_zone;
   app_dependencies.on_session_end = [&metrics](std::string_view outcome) {
     metrics.add(ops::metric::kSessions, {{"outcome", std::string(outcome)}});
   };
@@ -566,7 +567,6 @@ int main(int argc, char** argv) {
     return {{"audit", {{"sequence", head.sequence}, {"mac", head.mac}}}};
   };
   // Demo mode (config demo.panel): the simulator panel — the strip, the keys F1…F8 and `kioskctl
-  app_dependencies.time_zone = *time_zone;
   // sim` — drives the sim twins through one SimActions. Never without a simulated device.
   std::shared_ptr<driver::SimActions> sim_actions;
   if (config.demo.panel) {

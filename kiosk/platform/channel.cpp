@@ -119,8 +119,8 @@ Result<std::unique_ptr<Channel>> Channel::open(ChannelSettings settings, crypto:
     auto days = certificate_days_left(s.tls.cert_file, wall_ms() / 1000);
     if (days) {
       channel->status_.certificate_days_left = days.value();
-      if (days.value() < 30) log::warning("platform", "terminal certificate expires in " + std::to_string(days.value()) + " days");
       if (auto expires = certificate_expires_at(s.tls.cert_file)) channel->status_.certificate_expires_at = expires.value();
+      if (days.value() < 30) log::warning("platform", "terminal certificate expires in " + std::to_string(days.value()) + " days");
     } else {
       log::warning("platform", days.error().message);
     }

@@ -193,8 +193,10 @@ dbgsym)
     resolves() {  # resolves DEBUG_DIR
       gdb -batch -nx -iex "set debug-file-directory $1" -ex 'info address main' -ex 'info functions main' \
         "$work/root/usr/bin/$name" >"$work/gdb.log" 2>&1
+      # The file is named relative to the checkout, or to the build folder ("../…") when ccache's
+      # base_dir rewrote the compiler's arguments (make sets CCACHE_BASEDIR).
       grep -q '^Symbol "main()" is a function at address 0x' "$work/gdb.log" &&
-        awk -v file="File $source_file:" '$0 == file { inside = 1; next } /^File / { inside = 0 }
+        awk -v file="$source_file:" '/^File / { name = substr($0, 6); sub(/^(\.\.\/)+/, "", name); inside = (name == file); next }
           inside && /^[0-9]+:[ \t].*[ *]main\(/ { found = 1 } END { exit !found }' "$work/gdb.log"
     }
     if resolves "$work/dbgsym/usr/lib/debug"; then pass "gdb resolves $name's main to an address and a line of $source_file"
